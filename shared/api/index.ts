@@ -1,0 +1,30 @@
+/**
+ * THE operation table. Every operation is declared once here and handled once in main/services.
+ * Reached through Electron IPC, POST /api/<operation> in web mode, and directly in tests.
+ */
+import type { z } from 'zod';
+import { catalogOps } from './ops/catalog';
+import { customerOps } from './ops/customers';
+import { pricingOps } from './ops/pricing';
+import { systemOps } from './ops/system';
+import type { OpDef } from './op';
+
+export const operations = {
+  ...systemOps,
+  ...customerOps,
+  ...catalogOps,
+  ...pricingOps,
+} as const;
+
+export type Operations = typeof operations;
+export type OpName = keyof Operations;
+export type OpInput<K extends OpName> = z.input<Operations[K]['input']>;
+export type OpParsedInput<K extends OpName> = z.output<Operations[K]['input']>;
+export type OpOutput<K extends OpName> = z.output<Operations[K]['output']>;
+
+export const opNames = Object.keys(operations) as OpName[];
+export const isOpName = (name: string): name is OpName => Object.prototype.hasOwnProperty.call(operations, name);
+export const getOp = (name: OpName): OpDef => operations[name] as unknown as OpDef;
+
+export * from './errors';
+export { parseInput, validationError, zodIssuesToFields } from './op';
