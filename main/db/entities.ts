@@ -12,7 +12,7 @@ export interface CustomerRow {
   country: string;
   currency: string;
   email: string;
-  contacts: unknown[];
+  contacts: object[];
   billingAddress: Record<string, string> | null;
   paymentTermsDays: number;
   taxStatus: string;
@@ -48,7 +48,7 @@ export interface PlanRow {
   name: string;
   interval: string;
   intervalCount: number;
-  prices: unknown[];
+  prices: object[];
   trialDays: number;
   active: boolean;
   version: number;

@@ -89,7 +89,6 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const run = async (name: OpName, input: unknown): Promise<unknown> => {
     const def = getOp(name);
     const parsed = parseInput(def, input);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const handler = handlers[name] as (i: unknown, c: ServiceContext) => Promise<unknown>;
     if (!def.mutating) return handler(parsed, makeCtx(ds.manager, false));
     return serialize(() => ds.transaction((em) => handler(parsed, makeCtx(em, true))));

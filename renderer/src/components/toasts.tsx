@@ -1,0 +1,60 @@
+/** Toasts (MUI Snackbar): `toast.success('Saved')`, `toast.error(err)` from anywhere. */
+import Alert from '@mui/material/Alert';
+import Snackbar from '@mui/material/Snackbar';
+import { create } from 'zustand';
+
+type Severity = 'success' | 'error' | 'info' | 'warning';
+interface Toast {
+  id: number;
+  message: string;
+  severity: Severity;
+}
+interface ToastState {
+  queue: Toast[];
+  push: (message: string, severity: Severity) => void;
+  dismiss: (id: number) => void;
+}
+
+let nextId = 1;
+export const useToasts = create<ToastState>((set) => ({
+  queue: [],
+  push: (message, severity) => set((s) => ({ queue: [...s.queue, { id: nextId++, message, severity }] })),
+  dismiss: (id) => set((s) => ({ queue: s.queue.filter((t) => t.id !== id) })),
+}));
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export const toast = {
+  success: (message: string) => useToasts.getState().push(message, 'success'),
+  info: (message: string) => useToasts.getState().push(message, 'info'),
+  error: (e: unknown) => useToasts.getState().push(messageOf(e), 'error'),
+};
+
+/** Shows the oldest toast; the next one appears when it closes. */
+export function Toaster() {
+  const current = useToasts((s) => s.queue[0]);
+  const dismiss = useToasts((s) => s.dismiss);
+  if (!current) return null;
+  const close = (_e?: unknown, reason?: string) => {
+    if (reason !== 'clickaway') dismiss(current.id);
+  };
+  return (
+    <Snackbar
+      key={current.id}
+      open
+      autoHideDuration={current.severity === 'error' ? 8000 : 4000}
+      onClose={close}
+      anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}
+    >
+      <Alert
+        onClose={close}
+        severity={current.severity}
+        variant="filled"
+        data-testid={`toast-${current.severity}`}
+        sx={{ minWidth: 300, maxWidth: 520, alignItems: 'center', boxShadow: 3 }}
+      >
+        {current.message}
+      </Alert>
+    </Snackbar>
+  );
+}
