@@ -6,7 +6,13 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import { formatMinor, decStr } from '../../shared/domain/money';
-import { exemptionOf, type DocumentParty, type InvoiceDocument, type TaxCategoryCode } from '../../shared/domain/documents';
+import {
+  documentTaxCategories,
+  electronicAddressOf,
+  exemptionOf,
+  type DocumentParty,
+  type InvoiceDocument,
+} from '../../shared/domain/documents';
 import { child, opt, clean, compactId, date102 } from './xml';
 
 export const CII_NS = {
@@ -33,10 +39,7 @@ export interface CiiOptions {
 export function toCii(doc: InvoiceDocument, opts: CiiOptions = {}): string {
   const cur = doc.currency;
   const amt = (minor: number) => formatMinor(minor, cur);
-  const categories = new Set<TaxCategoryCode>([
-    ...doc.lines.map((l) => l.taxCategory),
-    ...doc.allowanceCharges.map((a) => a.taxCategory),
-  ]);
+  const categories = documentTaxCategories(doc);
   const omitVatIds = categories.has('O');
 
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(RSM, 'rsm:CrossIndustryInvoice', {
@@ -205,7 +208,7 @@ function tradeParty(parent: XMLBuilder, name: string, p: DocumentParty, omitVatI
   opt(a, RAM, 'ram:LineTwo', clean(p.address.line2));
   opt(a, RAM, 'ram:CityName', clean(p.address.city));
   child(a, RAM, 'ram:CountryID', p.address.country);
-  const endpoint = p.endpointId ?? (clean(p.email) ? { scheme: 'EM', id: p.email!.trim() } : undefined);
+  const endpoint = electronicAddressOf(p);
   if (endpoint) child(child(el, RAM, 'ram:URIUniversalCommunication'), RAM, 'ram:URIID', endpoint.id, { schemeID: endpoint.scheme });
   if (!omitVatIds && clean(p.vatId)) child(child(el, RAM, 'ram:SpecifiedTaxRegistration'), RAM, 'ram:ID', compactId(p.vatId!), { schemeID: 'VA' });
 }

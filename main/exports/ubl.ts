@@ -7,6 +7,8 @@ import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import { formatMinor, decStr } from '../../shared/domain/money';
 import {
+  documentTaxCategories,
+  electronicAddressOf,
   exemptionOf,
   type DocumentParty,
   type InvoiceDocument,
@@ -38,10 +40,7 @@ export function toUbl(doc: InvoiceDocument, opts: UblOptions = {}): string {
   const cur = doc.currency;
   const amt = (minor: number) => formatMinor(minor, cur);
   const money = (parent: XMLBuilder, name: string, minor: number) => child(parent, CBC, name, amt(minor), { currencyID: cur });
-  const categories = new Set<TaxCategoryCode>([
-    ...doc.lines.map((l) => l.taxCategory),
-    ...doc.allowanceCharges.map((a) => a.taxCategory),
-  ]);
+  const categories = documentTaxCategories(doc);
   // BR-O-02/03/04: with category O, no VAT identifiers may be given.
   const omitVatIds = categories.has('O');
 
@@ -173,7 +172,7 @@ function party(
   o: { omitVatIds: boolean; isSeller: boolean; identifier?: string },
 ): void {
   const el = child(wrapper, CAC, 'cac:Party');
-  const endpoint = p.endpointId ?? (clean(p.email) ? { scheme: 'EM', id: p.email!.trim() } : undefined);
+  const endpoint = electronicAddressOf(p);
   if (endpoint) child(el, CBC, 'cbc:EndpointID', endpoint.id, { schemeID: endpoint.scheme });
   if (o.identifier) child(child(el, CAC, 'cac:PartyIdentification'), CBC, 'cbc:ID', o.identifier);
   if (clean(p.tradingName)) child(child(el, CAC, 'cac:PartyName'), CBC, 'cbc:Name', p.tradingName!.trim());

@@ -189,6 +189,18 @@ export function exemptionOf(entry: Pick<TaxBreakdownEntry, 'category' | 'exempti
   return { code: entry.exemptionReasonCode ?? d?.code, text: entry.exemptionReason ?? d?.text };
 }
 
+/** The VAT categories used by the lines and document-level allowances/charges. */
+export function documentTaxCategories(doc: Pick<InvoiceDocument, 'lines' | 'allowanceCharges'>): Set<TaxCategoryCode> {
+  return new Set<TaxCategoryCode>([...doc.lines.map((l) => l.taxCategory), ...doc.allowanceCharges.map((a) => a.taxCategory)]);
+}
+
+/** The party's electronic address: its endpoint id, else its e-mail (EAS scheme "EM"). */
+export function electronicAddressOf(party: Pick<DocumentParty, 'endpointId' | 'email'>): ElectronicAddress | undefined {
+  if (party.endpointId) return party.endpointId;
+  const email = party.email?.trim();
+  return email ? { scheme: 'EM', id: email } : undefined;
+}
+
 /** Key of a VAT group (category + canonical rate). */
 export function taxGroupKey(category: TaxCategoryCode, rate: string): string {
   return `${category}|${safeDec(rate)?.toFixed() ?? rate}`;
@@ -365,13 +377,12 @@ export function validateDocumentRules(doc: InvoiceDocument): DocumentProblem[] {
     if (!party.legalName.trim()) p(`${who}.legalName`, 'must not be empty');
   }
 
-  const categories = new Set<TaxCategoryCode>();
+  const categories = documentTaxCategories(doc);
   const items: { path: string; category: TaxCategoryCode; rate: string }[] = [
     ...doc.lines.map((l, i) => ({ path: `lines[${i}]`, category: l.taxCategory, rate: l.taxRate })),
     ...doc.allowanceCharges.map((a, i) => ({ path: `allowanceCharges[${i}]`, category: a.taxCategory, rate: a.taxRate })),
   ];
   for (const it of items) {
-    categories.add(it.category);
     if (!TAX_CATEGORY_CODES.includes(it.category)) p(`${it.path}.taxCategory`, `unknown VAT category ${it.category}`);
     const r = safeDec(it.rate);
     if (!r) continue;
@@ -380,6 +391,10 @@ export function validateDocumentRules(doc: InvoiceDocument): DocumentProblem[] {
   }
   doc.lines.forEach((l, i) => {
     if (l.periodStart && l.periodEnd && l.periodEnd < l.periodStart) p(`lines[${i}].periodEnd`, 'is before the start');
+    // Peppol PEPPOL-EN16931-R110/R111: a line period lies within the document's service period
+    const sp = doc.servicePeriod;
+    if (sp && l.periodStart && l.periodStart < sp.start) p(`lines[${i}].periodStart`, `is before the service period start ${sp.start}`);
+    if (sp && l.periodEnd && l.periodEnd > sp.end) p(`lines[${i}].periodEnd`, `is after the service period end ${sp.end}`);
     if (!l.description.trim()) p(`lines[${i}].description`, 'must not be empty');
     if (!/^[A-Z0-9]{2,3}$/.test(l.unitCode)) p(`lines[${i}].unitCode`, `"${l.unitCode}" is not a UN/ECE Rec. 20 code`);
   });

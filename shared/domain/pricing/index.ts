@@ -53,7 +53,12 @@ export function priceCharge(model: ChargeModel, input: PriceInput): PriceResult 
       precise = minimum;
     }
   }
-  const amountMinor = toMinor(precise, currency, rounding);
+  let amountMinor: number;
+  try {
+    amountMinor = toMinor(precise, currency, rounding);
+  } catch {
+    throw AppError.validation(isTransactionModel(model) ? 'transactions' : 'quantity', `gives an amount (${precise.toExponential(3)} ${currency}) too large to bill`);
+  }
   return {
     currency,
     amount: formatMinor(amountMinor, currency),

@@ -1,0 +1,20 @@
+/** The areas that exist (areas not built yet are absent, not faked) and how routes map to page titles. */
+export interface NavItem {
+  id: string;
+  label: string;
+  route: string[];
+  /** Section heading above the item, if it starts a section. */
+  section?: string;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { id: 'customers', label: 'Customers', route: ['customers'], section: 'Sales' },
+  { id: 'products', label: 'Products', route: ['catalog', 'products'], section: 'Catalog' },
+  { id: 'plans', label: 'Plans', route: ['catalog', 'plans'] },
+  { id: 'settings', label: 'Settings', route: ['settings'], section: 'Administration' },
+];
+
+/** The nav item a route belongs to (its route is a prefix of the current one). */
+export function activeNav(route: string[]): NavItem | undefined {
+  return NAV_ITEMS.find((n) => n.route.every((seg, i) => route[i] === seg));
+}

@@ -1,0 +1,183 @@
+/** Create or edit a plan: product, billing interval, trial and prices per currency; archive from the footer. */
+import ArchiveIcon from '@mui/icons-material/ArchiveOutlined';
+import UnarchiveIcon from '@mui/icons-material/UnarchiveOutlined';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import InputAdornment from '@mui/material/InputAdornment';
+import Link from '@mui/material/Link';
+import Skeleton from '@mui/material/Skeleton';
+import Stack from '@mui/material/Stack';
+import { useEffect, useState } from 'react';
+import { invoke } from '../../api/client';
+import { hrefOf } from '../../app/router';
+import { useAppStore } from '../../app/store';
+import { confirm } from '../../components/confirm';
+import { CodePicker, IntegerInput, SelectInput, SwitchInput, TextInput } from '../../components/fields';
+import { FormProvider, type FormApi, useForm } from '../../components/form';
+import { FormBanner } from '../../components/FormBanner';
+import { FormDrawer, FormSection } from '../../components/FormDrawer';
+import { formatDateTime } from '../../components/format';
+import type { CodeOption } from '../../components/reference';
+import { activeChip } from '../../components/StatusChip';
+import { toast } from '../../components/toasts';
+import { useSave } from '../../components/useSave';
+import { checkPlan, INTERVAL_OPTIONS, newPlanValues, type Plan, planValuesOf, type PlanValues, toPlanCreate, toPlanPatch } from './model';
+import { PriceEditor } from './pricing/PriceEditor';
+
+const grid2 = { display: 'grid', gridTemplateColumns: 'repeat(2, minmax(0, 1fr))', columnGap: 2, rowGap: 2 } as const;
+
+export function PlanEditor({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: () => void }) {
+  const editing = id !== 'new';
+  const defaultCurrency = useAppStore((s) => s.settings?.defaultCurrency) ?? 'EUR';
+  const [plan, setPlan] = useState<Plan | null>(null);
+  const [products, setProducts] = useState<CodeOption[] | null>(null);
+  const form = useForm<PlanValues>(newPlanValues(defaultCurrency));
+  const save = useSave(form as FormApi<unknown>, 'plan');
+  const { reset } = form;
+  const { setBanner } = save;
+
+  const load = async () => {
+    try {
+      const p = await invoke('plans.get', { id });
+      setPlan(p);
+      reset(planValuesOf(p));
+      setBanner(null);
+    } catch (e) {
+      setBanner({ severity: 'error', message: (e as Error).message });
+    }
+  };
+  useEffect(() => {
+    if (editing) void load();
+  }, [id]);
+  useEffect(() => {
+    invoke('products.list', { active: 'all', limit: 10000, sortBy: 'name' })
+      .then((page) => setProducts(page.items.map((p) => ({ code: p.id, name: `${p.name} (${p.sku})${p.active ? '' : ' — archived'}` }))))
+      .catch(() => setProducts([]));
+  }, []);
+
+  const submit = () =>
+    save.run(
+      checkPlan(form.values),
+      async () => {
+        if (editing && plan) {
+          const p = await invoke('plans.update', { id: plan.id, expectedVersion: plan.version, patch: toPlanPatch(form.values) });
+          toast.success(`Plan ${p.code} saved`);
+        } else {
+          const p = await invoke('plans.create', toPlanCreate(form.values));
+          toast.success(`Plan ${p.code} created`);
+        }
+        onChanged();
+        onClose();
+      },
+      <Button color="inherit" size="small" onClick={() => void load()}>
+        Reload latest
+      </Button>,
+    );
+
+  const setActive = async (active: boolean) => {
+    if (!plan) return;
+    if (!active) {
+      const ok = await confirm({
+        title: `Archive plan ${plan.name}?`,
+        message: 'The plan becomes inactive: existing subscriptions keep it, but it is no longer offered for new ones. You can reactivate it later.',
+        confirmLabel: 'Archive',
+        danger: true,
+      });
+      if (!ok) return;
+    }
+    save.setBusy(true);
+    try {
+      const p = active ? await invoke('plans.update', { id: plan.id, expectedVersion: plan.version, patch: { active: true } }) : await invoke('plans.archive', { id: plan.id });
+      toast.success(`Plan ${p.code} ${active ? 'reactivated' : 'archived'}`);
+      onChanged();
+      onClose();
+    } catch (e) {
+      toast.error(e);
+    } finally {
+      save.setBusy(false);
+    }
+  };
+
+  const everyN = form.values.interval === 'every_n_months';
+  return (
+    <FormDrawer
+      open
+      width={720}
+      title={editing ? (plan?.name ?? 'Plan') : 'New plan'}
+      subtitle={plan ? `${plan.code} · version ${plan.version} · updated ${formatDateTime(plan.updatedAt)}` : editing ? '' : 'How a product is billed: interval, trial and prices'}
+      badge={plan && activeChip(plan.active)}
+      onClose={onClose}
+      onSubmit={submit}
+      dirty={form.dirty}
+      busy={save.busy}
+      testId="plan-form"
+      saveTestId="plan-save"
+      submitLabel={editing ? 'Save changes' : 'Create plan'}
+      secondaryActions={
+        plan &&
+        (plan.active ? (
+          <Button color="error" variant="outlined" startIcon={<ArchiveIcon />} onClick={() => void setActive(false)} disabled={save.busy} data-testid="plan-archive">
+            Archive
+          </Button>
+        ) : (
+          <Button variant="outlined" startIcon={<UnarchiveIcon />} onClick={() => void setActive(true)} disabled={save.busy} data-testid="plan-reactivate">
+            Reactivate
+          </Button>
+        ))
+      }
+    >
+      <FormProvider value={form as FormApi<unknown>}>
+        <FormBanner banner={save.banner} form={form as FormApi<unknown>} testId="plan-form-banner" />
+        {!editing && products?.length === 0 && (
+          <Alert severity="info" sx={{ mb: 2.5 }}>
+            A plan prices a product. <Link href={hrefOf('catalog', 'products', 'new')}>Create a product first</Link>.
+          </Alert>
+        )}
+        {(editing && !plan) || products === null ? (
+          <Stack spacing={2}>
+            {[0, 1, 2, 3].map((i) => (
+              <Skeleton key={i} variant="rounded" height={40} />
+            ))}
+          </Stack>
+        ) : (
+          <>
+            <FormSection title="Plan">
+              <Box sx={grid2}>
+                <Box sx={{ gridColumn: '1 / -1' }}>
+                  <CodePicker
+                    path="productId"
+                    label="Product"
+                    options={products}
+                    renderCode={false}
+                    required
+                    autoFocus={!editing}
+                    disabled={editing}
+                    helperText={editing ? 'The product of an existing plan cannot change.' : undefined}
+                  />
+                </Box>
+                <TextInput path="code" label="Plan code" required autoFocus={editing} placeholder="e.g. PRO-MONTHLY" />
+                <TextInput path="name" label="Name" required />
+              </Box>
+            </FormSection>
+            <FormSection title="Billing">
+              <Box sx={grid2}>
+                <SelectInput path="interval" label="Billing interval" options={INTERVAL_OPTIONS} />
+                {everyN ? (
+                  <IntegerInput path="intervalCount" label="Every" required endAdornment={<InputAdornment position="end">months</InputAdornment>} />
+                ) : (
+                  <Box />
+                )}
+                <IntegerInput path="trialDays" label="Free trial" endAdornment={<InputAdornment position="end">days</InputAdornment>} />
+                <Box sx={{ display: 'flex', alignItems: 'center' }}>
+                  <SwitchInput path="active" label="Active (offered for new subscriptions)" />
+                </Box>
+              </Box>
+            </FormSection>
+            <PriceEditor path="prices" defaultCurrency={defaultCurrency} />
+          </>
+        )}
+      </FormProvider>
+    </FormDrawer>
+  );
+}

@@ -1,0 +1,149 @@
+/** Create or edit a product; archive (deactivate) it from the footer. */
+import ArchiveIcon from '@mui/icons-material/ArchiveOutlined';
+import UnarchiveIcon from '@mui/icons-material/UnarchiveOutlined';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Skeleton from '@mui/material/Skeleton';
+import Stack from '@mui/material/Stack';
+import { useEffect, useState } from 'react';
+import { invoke } from '../../api/client';
+import { confirm } from '../../components/confirm';
+import { SelectInput, SwitchInput, TextInput } from '../../components/fields';
+import { FormProvider, type FormApi, useForm } from '../../components/form';
+import { FormBanner } from '../../components/FormBanner';
+import { FormDrawer, FormSection } from '../../components/FormDrawer';
+import { formatDateTime } from '../../components/format';
+import { activeChip } from '../../components/StatusChip';
+import { toast } from '../../components/toasts';
+import { useSave } from '../../components/useSave';
+import { checkProduct, KIND_OPTIONS, newProductValues, type Product, productValuesOf, type ProductValues, TAX_CATEGORY_OPTIONS, toProductInput, UNIT_OPTIONS } from './model';
+
+const grid2 = { display: 'grid', gridTemplateColumns: 'repeat(2, minmax(0, 1fr))', columnGap: 2, rowGap: 2 } as const;
+
+export function ProductEditor({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: () => void }) {
+  const editing = id !== 'new';
+  const [product, setProduct] = useState<Product | null>(null);
+  const form = useForm<ProductValues>(newProductValues());
+  const save = useSave(form as FormApi<unknown>, 'product');
+  const { reset } = form;
+  const { setBanner } = save;
+
+  const load = async () => {
+    try {
+      const p = await invoke('products.get', { id });
+      setProduct(p);
+      reset(productValuesOf(p));
+      setBanner(null);
+    } catch (e) {
+      setBanner({ severity: 'error', message: (e as Error).message });
+    }
+  };
+  useEffect(() => {
+    if (editing) void load();
+  }, [id]);
+
+  const submit = () =>
+    save.run(
+      checkProduct(form.values),
+      async () => {
+        if (editing && product) {
+          const p = await invoke('products.update', { id: product.id, expectedVersion: product.version, patch: toProductInput(form.values) });
+          toast.success(`Product ${p.sku} saved`);
+        } else {
+          const p = await invoke('products.create', toProductInput(form.values));
+          toast.success(`Product ${p.sku} created`);
+        }
+        onChanged();
+        onClose();
+      },
+      <Button color="inherit" size="small" onClick={() => void load()}>
+        Reload latest
+      </Button>,
+    );
+
+  const setActive = async (active: boolean) => {
+    if (!product) return;
+    if (!active) {
+      const ok = await confirm({
+        title: `Archive ${product.name}?`,
+        message: 'The product becomes inactive: it stays on existing plans and invoices but is no longer offered. You can reactivate it later.',
+        confirmLabel: 'Archive',
+        danger: true,
+      });
+      if (!ok) return;
+    }
+    save.setBusy(true);
+    try {
+      const p = active ? await invoke('products.update', { id: product.id, expectedVersion: product.version, patch: { active: true } }) : await invoke('products.archive', { id: product.id });
+      toast.success(`Product ${p.sku} ${active ? 'reactivated' : 'archived'}`);
+      onChanged();
+      onClose();
+    } catch (e) {
+      toast.error(e);
+    } finally {
+      save.setBusy(false);
+    }
+  };
+
+  return (
+    <FormDrawer
+      open
+      width={600}
+      title={editing ? (product?.name ?? 'Product') : 'New product'}
+      subtitle={product ? `${product.sku} · version ${product.version} · updated ${formatDateTime(product.updatedAt)}` : editing ? '' : 'Something you sell: a service, a license, goods'}
+      badge={product && activeChip(product.active)}
+      onClose={onClose}
+      onSubmit={submit}
+      dirty={form.dirty}
+      busy={save.busy}
+      testId="product-form"
+      saveTestId="product-save"
+      submitLabel={editing ? 'Save changes' : 'Create product'}
+      secondaryActions={
+        product &&
+        (product.active ? (
+          <Button color="error" variant="outlined" startIcon={<ArchiveIcon />} onClick={() => void setActive(false)} disabled={save.busy} data-testid="product-archive">
+            Archive
+          </Button>
+        ) : (
+          <Button variant="outlined" startIcon={<UnarchiveIcon />} onClick={() => void setActive(true)} disabled={save.busy} data-testid="product-reactivate">
+            Reactivate
+          </Button>
+        ))
+      }
+    >
+      <FormProvider value={form as FormApi<unknown>}>
+        <FormBanner banner={save.banner} form={form as FormApi<unknown>} testId="product-form-banner" />
+        {editing && !product ? (
+          <Stack spacing={2}>
+            {[0, 1, 2, 3].map((i) => (
+              <Skeleton key={i} variant="rounded" height={40} />
+            ))}
+          </Stack>
+        ) : (
+          <>
+            <FormSection title="Product">
+              <Box sx={grid2}>
+                <TextInput path="sku" label="SKU" required autoFocus placeholder="e.g. ANALYTICS-PRO" />
+                <SelectInput path="kind" label="Kind" options={KIND_OPTIONS} />
+                <Box sx={{ gridColumn: '1 / -1' }}>
+                  <TextInput path="name" label="Name" required />
+                </Box>
+                <Box sx={{ gridColumn: '1 / -1' }}>
+                  <TextInput path="description" label="Description" multiline minRows={3} helperText="Shown on invoices under the product name." />
+                </Box>
+              </Box>
+            </FormSection>
+            <FormSection title="Invoicing">
+              <Box sx={grid2}>
+                <SelectInput path="unit" label="Unit of measure" options={UNIT_OPTIONS} />
+                <SelectInput path="taxCategory" label="Tax category" options={TAX_CATEGORY_OPTIONS} />
+                <SwitchInput path="active" label="Active (can be sold)" />
+              </Box>
+            </FormSection>
+          </>
+        )}
+      </FormProvider>
+    </FormDrawer>
+  );
+}
