@@ -109,6 +109,7 @@ export function PlanEditor({ id, onClose, onChanged }: { id: string; onClose: ()
       badge={plan && activeChip(plan.active)}
       onClose={onClose}
       onSubmit={submit}
+      ready={(!editing || !!plan) && products !== null}
       dirty={form.dirty}
       busy={save.busy}
       testId="plan-form"

@@ -94,6 +94,7 @@ export function ProductEditor({ id, onClose, onChanged }: { id: string; onClose:
       badge={product && activeChip(product.active)}
       onClose={onClose}
       onSubmit={submit}
+      ready={!editing || !!product}
       dirty={form.dirty}
       busy={save.busy}
       testId="product-form"

@@ -127,6 +127,7 @@ export function CustomerEditor({ id, onClose, onChanged }: { id: string; onClose
       badge={customer && (customer.status === 'active' ? <StatusChip label="Active" tone="green" /> : <StatusChip label="Archived" tone="grey" testId="customer-archived-badge" />)}
       onClose={onClose}
       onSubmit={submit}
+      ready={!loading}
       dirty={form.dirty}
       busy={save.busy}
       testId="customer-form"
