@@ -164,6 +164,7 @@ export async function fill(page: Page, path: string, value: string): Promise<voi
 export async function choose(page: Page, path: string, value: string): Promise<void> {
   await page.locator(`[data-testid="field-${path}"] [role="combobox"]`).click();
   await page.locator(`[data-testid="field-${path}-option-${value}"]`).click();
+  await page.locator('.MuiMenu-root').waitFor({ state: 'detached' }); // let the menu (and its backdrop) close
 }
 
 /** Types into an autocomplete picker and takes the first (highlighted) match. */

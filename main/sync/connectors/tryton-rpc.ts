@@ -191,12 +191,13 @@ export class TrytonClient {
   }
 
   /** A raw RPC call, serialised; re-logs in once on 401; retries "database is locked" a few times. */
-  call<T = unknown>(method: string, params: unknown[]): Promise<T> {
+  call<T = unknown>(method: string, params: unknown[] | (() => unknown[])): Promise<T> {
     return this.serial(async () => {
       if (!this.auth) await this.loginNow();
       for (let attempt = 0; ; attempt++) {
         try {
-          return (await this.exchange(method, params)) as T;
+          // params as a function: built after the (re-)login, so the session's context is the current one
+          return (await this.exchange(method, typeof params === 'function' ? params() : params)) as T;
         } catch (e) {
           if (!(e instanceof TrytonError)) throw e;
           if (e.status === 401 && attempt === 0) {
@@ -216,7 +217,7 @@ export class TrytonClient {
 
   // ---- model helpers: the context is the last positional argument
   model<T = unknown>(model: string, method: string, ...args: unknown[]): Promise<T> {
-    return this.call<T>(`model.${model}.${method}`, [...args, this.context]);
+    return this.call<T>(`model.${model}.${method}`, () => [...args, this.context]);
   }
   create(model: string, values: Record<string, unknown>[]): Promise<number[]> {
     return this.model<number[]>(model, 'create', values);
@@ -238,12 +239,12 @@ export class TrytonClient {
   }
   /** Opens a wizard on an active record: create → execute(state, data)… → close(). */
   async wizard(name: string, active: { model: string; id: number }): Promise<{ execute<T = unknown>(state: string, data: Record<string, unknown>): Promise<T>; close(): Promise<void> }> {
-    const ctx = { ...this.context, active_model: active.model, active_id: active.id, active_ids: [active.id] };
-    const [sid] = await this.call<[number, string, string]>(`wizard.${name}.create`, [ctx]);
+    const ctx = () => ({ ...this.context, active_model: active.model, active_id: active.id, active_ids: [active.id] });
+    const [sid] = await this.call<[number, string, string]>(`wizard.${name}.create`, () => [ctx()]);
     return {
-      execute: <T>(state: string, data: Record<string, unknown>) => this.call<T>(`wizard.${name}.execute`, [sid, data, state, ctx]),
+      execute: <T>(state: string, data: Record<string, unknown>) => this.call<T>(`wizard.${name}.execute`, () => [sid, data, state, ctx()]),
       close: async () => {
-        await this.call(`wizard.${name}.delete`, [sid, ctx]).catch(() => undefined);
+        await this.call(`wizard.${name}.delete`, () => [sid, ctx()]).catch(() => undefined);
       },
     };
   }

@@ -98,18 +98,121 @@ export class TrytonConnector implements Connector {
     await this.client.logout();
   }
 
+  /**
+   * Pushes a batch (at most one row per aggregate). Kinds go in dependency order (customers, products, invoices,
+   * payments); new customers and new invoices are created, checked and posted with one call per step for the
+   * whole batch. Any error in a bulk step falls back to row-by-row for the rows of that step, so one bad row
+   * never blocks the others. Results keep the order of `rows`.
+   */
   async push(rows: OutboxRow[]): Promise<PushResult[]> {
-    const out: PushResult[] = [];
-    for (const row of rows) {
-      const res = await this.pushRow(row);
-      out.push(res);
-      if (res.kind === 'retry' && res.network) {
-        // Tryton is gone: do not try the rest of the batch now.
-        while (out.length < rows.length) out.push(retry(res.message, { network: true }));
-        break;
+    const results: (PushResult | undefined)[] = new Array(rows.length);
+    const rank = (t: string) => ({ customer: 0, product: 1, invoice: 2, credit_note: 2, payment: 3 } as Record<string, number>)[t] ?? 4;
+    const idx = rows.map((_, i) => i).sort((a, b) => rank(rows[a]!.aggregateType) - rank(rows[b]!.aggregateType) || a - b);
+    for (const kind of [0, 1, 2, 3, 4]) {
+      const mine = idx.filter((i) => rank(rows[i]!.aggregateType) === kind);
+      if (mine.length === 0) continue;
+      try {
+        if (kind === 0) await this.bulkCustomers(rows, mine, results);
+        if (kind === 2) await this.bulkInvoices(rows, mine.filter((i) => /\.(finalized|issued)$/.test(rows[i]!.eventType)), results);
+      } catch (e) {
+        const r = this.classify(e);
+        if (r.kind === 'retry' && r.network) return rows.map((_, i) => results[i] ?? r);
+        // anything else: row by row below sorts it out
+      }
+      for (const i of mine) {
+        if (results[i]) continue;
+        const res = await this.pushRow(rows[i]!);
+        results[i] = res;
+        if (res.kind === 'retry' && res.network) {
+          // Tryton is gone: do not try the rest of the batch now.
+          return rows.map((_, j) => results[j] ?? retry(res.message, { network: true }));
+        }
       }
     }
-    return out;
+    return results as PushResult[];
+  }
+
+  /** New parties in one create call; existing ones are left to the row-by-row update. */
+  private async bulkCustomers(rows: OutboxRow[], idx: number[], results: (PushResult | undefined)[]): Promise<void> {
+    const todo = idx.filter((i) => { const p = rows[i]!.payload as ErpCustomerPayload; return !!p?.number && !!p.name; });
+    if (todo.length < 2) return;
+    await this.refData();
+    const codes = todo.map((i) => (rows[i]!.payload as ErpCustomerPayload).number);
+    const existing = await this.client.searchRead<{ code: string }>('party.party', [['code', 'in', codes], ACTIVE_ANY], ['code']);
+    const known = new Set(existing.map((e) => e.code));
+    const fresh = todo.filter((i) => !known.has((rows[i]!.payload as ErpCustomerPayload).number));
+    if (fresh.length === 0) return;
+    const vals = [];
+    for (const i of fresh) vals.push(await this.partyValues(rows[i]!.payload as ErpCustomerPayload));
+    let ids: number[];
+    try {
+      ids = await this.client.create('party.party', vals);
+    } catch (e) {
+      if (e instanceof TrytonError && e.kind === 'network') throw e;
+      return; // row by row tells which one Tryton refuses
+    }
+    fresh.forEach((i, k) => (results[i] = ack(String(ids[k]), (rows[i]!.payload as ErpCustomerPayload).number)));
+  }
+
+  /** New invoices: one create, one tax computation, one read, one delete of mismatches, one post, one read. */
+  private async bulkInvoices(rows: OutboxRow[], idx: number[], results: (PushResult | undefined)[]): Promise<void> {
+    const valid = idx.filter((i) => { const p = rows[i]!.payload as ErpInvoicePayload; return !!p?.number && Array.isArray(p.lines) && p.lines.length > 0; });
+    if (valid.length < 2) return;
+    const ref = await this.refData();
+    const c = this.client;
+    const inv = (i: number) => rows[i]!.payload as ErpInvoicePayload;
+    const already = await c.searchRead<{ reference: string }>('account.invoice', [['reference', 'in', valid.map((i) => inv(i).number)], ['type', '=', 'out'], ['company', '=', ref.company]], ['reference']);
+    const seen = new Set(already.map((a) => a.reference));
+    const fresh = valid.filter((i) => !seen.has(inv(i).number));
+    if (fresh.length === 0) return;
+    const parties = await c.searchRead<{ id: number; code: string; addresses: number[] }>('party.party', [['code', 'in', [...new Set(fresh.map((i) => inv(i).customerNumber))]], ACTIVE_ANY], ['id', 'code', 'addresses']);
+    const partyOf = new Map(parties.map((p) => [p.code, p]));
+    const todo: { i: number; vals: Record<string, unknown> }[] = [];
+    for (const i of fresh) {
+      const party = partyOf.get(inv(i).customerNumber);
+      if (!party) continue; // row by row explains it
+      try {
+        todo.push({ i, vals: await this.invoiceValues(inv(i), party) });
+      } catch (e) {
+        if (e instanceof Refusal) results[i] = reject(e.message);
+        else throw e;
+      }
+    }
+    if (todo.length === 0) return;
+    let ids: number[];
+    try {
+      ids = await c.create('account.invoice', todo.map((t) => t.vals));
+    } catch (e) {
+      if (e instanceof TrytonError && e.kind === 'network') throw e;
+      return;
+    }
+    // compute the draft taxes (write), read the totals, drop the drafts that disagree with Cadence
+    await c.model('account.invoice', 'write', ...todo.flatMap((t, k) => [[ids[k]], { description: t.vals.description }]));
+    const read = await c.read<TrytonInvoiceRead>('account.invoice', ids, ['id', 'number', 'state', 'untaxed_amount', 'tax_amount', 'total_amount', 'currency']);
+    const byId = new Map(read.map((r) => [r.id, r]));
+    const bad: number[] = [];
+    const good: { i: number; id: number }[] = [];
+    todo.forEach((t, k) => {
+      const diff = this.mismatch(inv(t.i), byId.get(ids[k]!)!);
+      if (diff) {
+        bad.push(ids[k]!);
+        results[t.i] = reject(`${diff}; the draft was removed, nothing posted`);
+      } else good.push({ i: t.i, id: ids[k]! });
+    });
+    if (bad.length) await c.delete('account.invoice', bad);
+    if (good.length === 0) return;
+    try {
+      await this.post(good.map((g) => g.id));
+    } catch (e) {
+      if (e instanceof TrytonError && e.kind === 'network') throw e;
+      return; // the drafts exist: row by row finds each one and posts or refuses it alone
+    }
+    const numbers = await c.read<{ id: number; number: string | null; state: string }>('account.invoice', good.map((g) => g.id), ['id', 'number', 'state']);
+    const num = new Map(numbers.map((n) => [n.id, n]));
+    for (const g of good) {
+      const n = num.get(g.id);
+      if (n && (n.state === 'posted' || n.state === 'paid')) results[g.i] = ack(String(g.id), n.number ?? undefined);
+    }
   }
 
   /** Pushes one row and classifies the outcome. */
@@ -229,28 +332,41 @@ export class TrytonConnector implements Connector {
     return r[0] ?? null;
   }
 
-  async upsertParty(p: ErpCustomerPayload): Promise<{ id: number; code: string }> {
-    if (!p?.number || !p.name) throw new Refusal('customer payload without number or name');
-    await this.refData();
-    const c = this.client;
+  private async addressValues(p: ErpCustomerPayload): Promise<Record<string, unknown>> {
     const a = p.billingAddress;
-    const address = {
+    return {
       street: a ? [a.line1, a.line2].filter(Boolean).join('\n') : null,
       postal_code: a?.postalCode || null,
       city: a?.city ?? null,
       country: await this.countryId(a?.country ?? p.country),
     };
-    const vatType = p.vatId && isEuCountry(p.vatId.slice(0, 2) === 'EL' ? 'GR' : p.vatId.slice(0, 2)) ? 'eu_vat' : null;
+  }
+
+  private vatType(p: ErpCustomerPayload): string | null {
+    return p.vatId && isEuCountry(p.vatId.slice(0, 2) === 'EL' ? 'GR' : p.vatId.slice(0, 2)) ? 'eu_vat' : null;
+  }
+
+  /** party.party values for a new party. */
+  private async partyValues(p: ErpCustomerPayload): Promise<Record<string, unknown>> {
+    return {
+      name: p.name,
+      code: p.number,
+      active: p.status !== 'archived',
+      addresses: [['create', [await this.addressValues(p)]]],
+      contact_mechanisms: [['create', [{ type: 'email', value: p.email }]]],
+      ...(p.vatId ? { identifiers: [['create', [{ type: this.vatType(p), code: p.vatId }]]] } : {}),
+    };
+  }
+
+  async upsertParty(p: ErpCustomerPayload): Promise<{ id: number; code: string }> {
+    if (!p?.number || !p.name) throw new Refusal('customer payload without number or name');
+    await this.refData();
+    const c = this.client;
+    const address = await this.addressValues(p);
+    const vatType = this.vatType(p);
     const existing = await this.findParty(p.number);
     if (!existing) {
-      const [id] = await c.create('party.party', [{
-        name: p.name,
-        code: p.number,
-        active: p.status !== 'archived',
-        addresses: [['create', [address]]],
-        contact_mechanisms: [['create', [{ type: 'email', value: p.email }]]],
-        ...(p.vatId ? { identifiers: [['create', [{ type: vatType, code: p.vatId }]]] } : {}),
-      }]);
+      const [id] = await c.create('party.party', [await this.partyValues(p)]);
       return { id: id!, code: p.number };
     }
     const id = existing.id;
@@ -345,16 +461,17 @@ export class TrytonConnector implements Connector {
       `(Tryton rounds tax per document, half-even)`;
   }
 
-  private async post(invoiceId: number): Promise<void> {
+  /** Posts invoices, confirming the allowed warnings (one per invoice at most) like a user clicking "yes". */
+  private async post(ids: number | number[]): Promise<void> {
+    const list = Array.isArray(ids) ? ids : [ids];
     const allowed = this.opts.confirmWarnings ?? [/^invoice_payment_term_\d+$/];
     for (let i = 0; ; i++) {
       try {
-        await this.client.model('account.invoice', 'post', [invoiceId]);
+        await this.client.model('account.invoice', 'post', list);
         return;
       } catch (e) {
         const name = e instanceof TrytonError && e.kind === 'warning' ? (e.rpcError as [string, [string]])[1][0] : null;
-        if (name && i < 3 && allowed.some((re) => re.test(name))) {
-          // Confirm the warning once for this user (as a Tryton user clicking "yes"), then post again.
+        if (name && i <= list.length + 1 && allowed.some((re) => re.test(name))) {
           await this.client.create('res.user.warning', [{ user: this.client.userId, name, always: false }]);
           continue;
         }
@@ -365,7 +482,6 @@ export class TrytonConnector implements Connector {
 
   async pushInvoice(inv: ErpInvoicePayload): Promise<{ id: number; number: string | null }> {
     if (!inv?.number || !Array.isArray(inv.lines) || inv.lines.length === 0) throw new Refusal('invoice payload without number or lines');
-    const ref = await this.refData();
     const c = this.client;
 
     const found = await this.findInvoice(inv.number);
@@ -388,12 +504,38 @@ export class TrytonConnector implements Connector {
 
     const party = await this.findParty(inv.customerNumber);
     if (!party) throw new Refusal(`customer ${inv.customerNumber} is not in Tryton yet (its customer event must be synced first)`);
+    const vals = await this.invoiceValues(inv, party);
+    const description = vals.description as string;
+    const [id] = await c.create('account.invoice', [vals]);
+    // Tryton computes the tax lines of a draft on write (over RPC no on_change runs): touch it once.
+    await c.write('account.invoice', [id!], { description });
+    const [created] = await c.read<TrytonInvoiceRead>('account.invoice', [id!], ['id', 'number', 'state', 'untaxed_amount', 'tax_amount', 'total_amount', 'currency']);
+    const diff = this.mismatch(inv, created!);
+    if (diff) {
+      await c.delete('account.invoice', [id!]);
+      throw new Refusal(`${diff}; the draft was removed, nothing posted`);
+    }
+    await this.post(id!);
+    return this.readNumber(id!);
+  }
+
+  private invoiceDescription(inv: ErpInvoicePayload): string {
+    return inv.kind === 'credit_note'
+      ? `Credit note ${inv.number}${inv.precedingInvoiceNumber ? ` for ${inv.precedingInvoiceNumber}` : ''}`
+      : `Invoice ${inv.number}`;
+  }
+
+  /** account.invoice values for a Cadence invoice (every required field set: no on_change runs over RPC). */
+  private async invoiceValues(inv: ErpInvoicePayload, party: { id: number; addresses: number[] }): Promise<Record<string, unknown>> {
+    const ref = await this.refData();
     let address = party.addresses[0];
-    if (address === undefined) [address] = await c.create('party.address', [{ party: party.id }]);
+    if (address === undefined) {
+      [address] = await this.client.create('party.address', [{ party: party.id }]);
+      party.addresses.push(address!);
+    }
     const currency = await this.currencyId(inv.currency);
     const sign = inv.kind === 'credit_note' ? -1 : 1;
     const priceDigits = this.opts.priceDigits ?? 4;
-
     const lines: Record<string, unknown>[] = [];
     for (const l of inv.lines) {
       const product = l.productSku ? await this.productFor(l.productSku) : null;
@@ -420,10 +562,7 @@ export class TrytonConnector implements Connector {
         taxes: [['add', this.taxFor(ref, l.taxRate)]],
       });
     }
-    const description = inv.kind === 'credit_note'
-      ? `Credit note ${inv.number}${inv.precedingInvoiceNumber ? ` for ${inv.precedingInvoiceNumber}` : ''}`
-      : `Invoice ${inv.number}`;
-    const [id] = await c.create('account.invoice', [{
+    return {
       type: 'out',
       company: ref.company,
       currency,
@@ -435,19 +574,9 @@ export class TrytonConnector implements Connector {
       invoice_date: tDate(inv.issueDate),
       payment_term_date: tDate(inv.dueDate || inv.issueDate),
       reference: inv.number,
-      description,
+      description: this.invoiceDescription(inv),
       lines: [['create', lines]],
-    }]);
-    // Tryton computes the tax lines of a draft on write (over RPC no on_change runs): touch it once.
-    await c.write('account.invoice', [id!], { description });
-    const [created] = await c.read<TrytonInvoiceRead>('account.invoice', [id!], ['id', 'number', 'state', 'untaxed_amount', 'tax_amount', 'total_amount', 'currency']);
-    const diff = this.mismatch(inv, created!);
-    if (diff) {
-      await c.delete('account.invoice', [id!]);
-      throw new Refusal(`${diff}; the draft was removed, nothing posted`);
-    }
-    await this.post(id!);
-    return this.readNumber(id!);
+    };
   }
 
   private async readNumber(id: number): Promise<{ id: number; number: string | null }> {

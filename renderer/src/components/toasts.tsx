@@ -18,7 +18,8 @@ interface ToastState {
 let nextId = 1;
 export const useToasts = create<ToastState>((set) => ({
   queue: [],
-  push: (message, severity) => set((s) => ({ queue: [...s.queue, { id: nextId++, message, severity }] })),
+  // A new toast replaces the one showing (the newest news wins; nothing waits behind an 8 s error).
+  push: (message, severity) => set(() => ({ queue: [{ id: nextId++, message, severity }] })),
   dismiss: (id) => set((s) => ({ queue: s.queue.filter((t) => t.id !== id) })),
 }));
 
@@ -30,7 +31,7 @@ export const toast = {
   error: (e: unknown) => useToasts.getState().push(messageOf(e), 'error'),
 };
 
-/** Shows the oldest toast; the next one appears when it closes. */
+/** Shows the current toast. */
 export function Toaster() {
   const current = useToasts((s) => s.queue[0]);
   const dismiss = useToasts((s) => s.dismiss);

@@ -3,8 +3,8 @@
  * the parsed output of `ChargeModel` is exactly the domain's ChargeModel value.
  */
 import { z } from 'zod';
-import { dec } from '../../domain/money';
-import type { ChargeModel as DomainChargeModel } from '../../domain/pricing/types';
+import { dec, type Decimal } from '../../domain/money';
+import { isTransactionModel, type ChargeModel as DomainChargeModel } from '../../domain/pricing/types';
 import { CurrencyCode, NonNegDecimalString } from '../common';
 import { op } from '../op';
 
@@ -27,7 +27,7 @@ const UpTo = Dec.nullable().default(null);
 function checkRanges(ranges: readonly { upTo: string | null }[], key: string, ctx: z.RefinementCtx) {
   const last = ranges.length - 1;
   const noun = key === 'steps' ? 'step' : 'tier';
-  let prev: { i: number; v: ReturnType<typeof dec> } | null = null;
+  let prev: { i: number; v: Decimal } | null = null;
   ranges.forEach((r, i) => {
     if (r.upTo === null) {
       if (i !== last) ctx.addIssue({ code: 'custom', path: [key, i, 'upTo'], message: `only the last ${noun} may be open (upTo null)` });
@@ -102,8 +102,6 @@ export const CHARGE_MODEL_TYPES = ChargeModel.options.map((o) => o.shape.type.va
 const _sameShape: (m: ChargeModel) => DomainChargeModel = (m) => m;
 void _sameShape;
 
-const isTransactionModelType = (t: string) => t === 'percentage' || t === 'graduated_percentage';
-
 export const PriceLine = z.object({
   description: z.string(),
   quantity: z.string().optional(),
@@ -129,9 +127,9 @@ export const QuoteInput = z
     daysBilled: z.number().int('must be a whole number of days').min(0, 'must not be negative').optional(),
   })
   .superRefine((v, ctx) => {
-    const type = (v.model as { type?: string } | undefined)?.type;
+    const type = (v.model as { type?: string } | undefined)?.type; // the model may be unparsed when it has issues
     if (type !== undefined) {
-      if (isTransactionModelType(type)) {
+      if (isTransactionModel({ type })) {
         if (v.transactions === undefined) ctx.addIssue({ code: 'custom', path: ['transactions'], message: `is required for a ${type} model` });
       } else if (type !== 'flat' && v.quantity === undefined) {
         ctx.addIssue({ code: 'custom', path: ['quantity'], message: `is required for a ${type} model` });

@@ -56,7 +56,7 @@ export type ChargeModelType = ChargeModel['type'];
 /** Models priced on a list of transaction amounts instead of a quantity. */
 export const TRANSACTION_MODELS: readonly ChargeModelType[] = ['percentage', 'graduated_percentage'];
 export const isTransactionModel = (m: { type: string }): m is PercentageModel | GraduatedPercentageModel =>
-  m.type === 'percentage' || m.type === 'graduated_percentage';
+  (TRANSACTION_MODELS as readonly string[]).includes(m.type);
 
 export interface Proration {
   /** Share of the billing period billed, 0..1 (e.g. "0.5"). */

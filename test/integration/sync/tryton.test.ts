@@ -8,7 +8,7 @@ import { ManualClock } from '../../../main/platform/clock';
 import type { OutboxRow } from '../../../main/db/entities';
 import type { Connector, PushResult } from '../../../main/sync/connector';
 import { TrytonConnector } from '../../../main/sync/connectors/tryton';
-import { TrytonClient, tDate, tDecimal } from '../../../main/sync/connectors/tryton-rpc';
+import { TrytonClient, TrytonError, tDate, tDecimal } from '../../../main/sync/connectors/tryton-rpc';
 import { enqueueOutbox, getExternalRef } from '../../../main/sync/outbox';
 import type { ErpCustomerPayload, ErpInvoicePayload, ErpPaymentPayload, ErpProductPayload } from '../../../main/sync/payloads';
 import { OutboxSender } from '../../../main/sync/sender';
@@ -303,6 +303,24 @@ describe('Tryton connector (real Tryton 6.0)', () => {
     expect(found.find((f) => f.reference === invs[3]!.number)!.id).toBe(draftId); // the crashed draft was posted, not duplicated
     expect(new Set(found.map((f) => f.number)).size).toBe(5);
     for (const i of invs) expect(getExternalRef(raw, 'invoice', i.id, 'tryton')?.externalNumber).toBe(found.find((f) => f.reference === i.number)!.number);
+
+    // Second crash, inside the bulk path: three invoices created as drafts in one call, the process dies at "post".
+    const more = ['0301', '0302', '0303'].map((n, i) => invoice(n, 11 + i));
+    for (const i of more) enqueue(raw, clock, 'invoice', i.id, 'invoice.finalized', i);
+    const dying = new TrytonConnector({ ...TRYTON });
+    const model = dying.client.model.bind(dying.client);
+    dying.client.model = (<T>(m: string, method: string, ...args: unknown[]) =>
+      method === 'post' ? Promise.reject(new TrytonError('account.invoice.post: socket hang up (process killed)', 'network', 'model.account.invoice.post')) : model<T>(m, method, ...args)) as typeof dying.client.model;
+    const third = new OutboxSender({ raw, clock, connector: dying });
+    expect(await third.pushOnce()).toMatchObject({ sent: 0, failed: 3 });
+    const drafts = await erp.searchRead<InvRead>('account.invoice', [['reference', 'in', more.map((i) => i.number)]], INV_FIELDS);
+    expect(drafts.map((d) => d.state)).toEqual(['draft', 'draft', 'draft']);
+    clock.advanceMs(3_600_000);
+    const fourth = new OutboxSender({ raw, clock, connector: new TrytonConnector({ ...TRYTON }) });
+    expect(await pushAll(fourth, clock)).toMatchObject({ sent: 3, parked: 0 });
+    const posted = await erp.searchRead<InvRead>('account.invoice', [['reference', 'in', more.map((i) => i.number)]], INV_FIELDS);
+    expect(posted.map((d) => d.id).sort()).toEqual(drafts.map((d) => d.id).sort());
+    expect(posted.every((d) => d.state === 'posted' && d.total_amount === '54.14')).toBe(true);
     await helper.close();
   }, 180_000);
 });

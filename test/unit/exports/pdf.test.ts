@@ -59,6 +59,11 @@ describe('toPdf', () => {
     );
     expect(taxNotes(S.exempt)).toEqual([{ text: 'Exempt under § 4 Nr. 21 UStG (educational services).' }]);
     expect(taxNotes(S.domestic)).toEqual([]);
+    // the short default reason (as the tax module sets it) is replaced by the full legal note
+    const short = { ...S.reverseCharge, taxBreakdown: S.reverseCharge.taxBreakdown.map((t) => ({ ...t, exemptionReason: 'Reverse charge' })) };
+    expect(taxNotes(short)[0]!.text).toBe(
+      'Reverse charge: the recipient is liable for the VAT (Art. 196 Council Directive 2006/112/EC). Customer VAT ID: FR12345678901 · Our VAT ID: DE123456789.',
+    );
     expect(taxNotes({ ...S.reverseCharge, taxBreakdown: S.reverseCharge.taxBreakdown.map((t) => ({ ...t, exemptionReason: undefined })) }, 'de')[0]!.text).toMatch(
       /^Steuerschuldnerschaft des Leistungsempfängers/,
     );

@@ -28,9 +28,9 @@ function tiersWith<T>(maxDecimals: number, tier: (upTo: string | null) => fc.Arb
 }
 
 /** Every model type, with values of up to `d` decimals (beyond 12 the compiled model falls back to decimal.js). */
-const model = (d: number): fc.Arbitrary<ChargeModel> => {
-  const price = decimal(100, d);
-  const fee = maybe(decimal(50, d));
+const model = (d: number, maxPrice = 100): fc.Arbitrary<ChargeModel> => {
+  const price = decimal(maxPrice, d);
+  const fee = maybe(decimal(maxPrice, d));
   return fc.oneof(
     fc.record({ type: fc.constant('flat' as const), price, minimum: minimumOf(d) }),
     fc.record({ type: fc.constant('per_unit' as const), unitPrice: price, minimum: minimumOf(d) }),
@@ -66,6 +66,18 @@ describe('compiled fast path', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+  it('equals the Decimal path across the Number/BigInt boundary (large prices and quantities)', () => {
+    fc.assert(
+      fc.property(model(12, 1_000_000_000), fc.array(decimal(10_000_000, 6), { minLength: 1, maxLength: 8 }), (m, qs) => {
+        for (const q of qs) expect(decStr(compileModel(m).amountOf(q))).toBe(decStr(preciseDecimal(m, q)));
+      }),
+      { numRuns: 2000 },
+    );
+    // 999999.999999 at quantity scale 4: the Number kernel holds up to q = 0.9007, BigInt beyond
+    const m: ChargeModel = { type: 'per_unit', unitPrice: '999999.999999' };
+    for (const q of ['0.9007', '0.9008', '9007', '900719925474.0991']) expect(decStr(preciseAmountOf(m, q))).toBe(decStr(preciseDecimal(m, q)));
+    expect(preciseAmountOf(m, '0.9008').toFixed()).toBe('900799.9999990992');
   });
   it('takes the integer path for models of up to 12 decimals', () => {
     fc.assert(fc.property(model(8), (m) => { expect(compileModel(m).integer).toBe(true); }));

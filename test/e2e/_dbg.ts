@@ -1,0 +1,18 @@
+import { findChromium, launchBrowser, startServer, tmpDir } from './helpers';
+const server = await startServer(tmpDir('dbg-'));
+const b = await launchBrowser(findChromium()!);
+const page = b.page;
+await page.goto(server.url);
+await page.getByTestId('nav-products').click();
+await page.getByTestId('product-new').click();
+await page.getByTestId('product-form').waitFor();
+await page.locator(`[data-testid="field-unit"] [role="combobox"]`).click();
+await page.locator(`[data-testid="field-unit-option-seat"]`).waitFor();
+const t0 = Date.now();
+await page.evaluate(() => { (window as any).__t = performance.now(); (window as any).__log = []; const obs = () => { (window as any).__log.push([Math.round(performance.now() - (window as any).__t), !!document.querySelector('.MuiMenu-root')]); if (document.querySelector('.MuiMenu-root')) requestAnimationFrame(obs); }; requestAnimationFrame(obs); });
+await page.locator(`[data-testid="field-unit-option-seat"]`).click();
+console.log('click took', Date.now() - t0);
+await page.locator('.MuiMenu-root').waitFor({ state: 'detached' });
+console.log('detached after', Date.now() - t0);
+console.log(JSON.stringify(await page.evaluate(() => (window as any).__log)).slice(0, 600));
+await b.close(); await server.stop();
