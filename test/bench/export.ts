@@ -5,8 +5,8 @@
  *   npx tsx test/bench/export.ts
  *
  * UBL: 10,000 documents. PDF: measured on 1,000 documents, not 10,000: one PDF with an embedded DejaVu
- * subset takes ~9 ms, so 10,000 would take ~90 s on the 2-core test machine and push the bench past two
- * minutes. Set BENCH_PDF_DOCS=10000 to run the full set. Document generation is not timed.
+ * subset takes 9-20 ms on the shared 2-core test machine, so 10,000 would take 90-200 s and push the bench
+ * past two minutes. Set BENCH_PDF_DOCS=10000 to run the full set. Document generation is not timed.
  */
 import { toUbl } from '../../main/exports/ubl';
 import { toPdf, hasUnicodeFont } from '../../main/exports/pdf';
