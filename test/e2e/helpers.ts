@@ -119,6 +119,7 @@ export async function launchBrowser(executablePath: string, opts: { width?: numb
     executablePath,
     headless: true,
     viewport: { width: opts.width ?? 1440, height: opts.height ?? 900 },
+    reducedMotion: 'reduce', // the UI then skips its drawer/menu animations: faster, steadier tests
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const page = context.pages()[0] ?? (await context.newPage());
@@ -164,7 +165,7 @@ export async function fill(page: Page, path: string, value: string): Promise<voi
 export async function choose(page: Page, path: string, value: string): Promise<void> {
   await page.locator(`[data-testid="field-${path}"] [role="combobox"]`).click();
   await page.locator(`[data-testid="field-${path}-option-${value}"]`).click();
-  await page.locator('.MuiMenu-root').waitFor({ state: 'detached' }); // let the menu (and its backdrop) close
+  await page.locator('.MuiMenu-root').waitFor({ state: 'detached' }); // the menu's backdrop is gone
 }
 
 /** Types into an autocomplete picker and takes the first (highlighted) match. */

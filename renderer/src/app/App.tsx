@@ -30,7 +30,7 @@ import { hrefOf, navigate, useRoute } from './router';
 import { useAppStore } from './store';
 import { colors, theme } from './theme';
 
-const DRAWER_WIDTH = 232;
+const DRAWER_WIDTH = 220;
 
 const ICONS: Record<string, ReactNode> = {
   customers: <PeopleIcon fontSize="small" />,
@@ -118,7 +118,7 @@ function Sidebar({ route }: { route: string[] }) {
 
 function TopBar({ page }: { page: Page | null }) {
   return (
-    <Box component="header" sx={{ height: 64, flex: 'none', display: 'flex', alignItems: 'center', gap: 2, px: 3, bgcolor: 'background.paper', borderBottom: `1px solid ${colors.border}` }}>
+    <Box component="header" sx={{ height: 64, flex: 'none', display: 'flex', alignItems: 'center', gap: 2, px: 2.5, bgcolor: 'background.paper', borderBottom: `1px solid ${colors.border}` }}>
       <Box sx={{ flex: 1, minWidth: 0 }}>
         {page?.crumb && (
           <Typography variant="caption" color="text.secondary" sx={{ display: 'block', lineHeight: 1.2 }}>
@@ -156,7 +156,7 @@ export function App() {
         <Sidebar route={route} />
         <Box sx={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column' }}>
           <TopBar page={page} />
-          <Box component="main" sx={{ flex: 1, minHeight: 0, overflow: 'auto', display: 'flex', flexDirection: 'column', p: 3 }}>
+          <Box component="main" sx={{ flex: 1, minHeight: 0, overflow: 'auto', display: 'flex', flexDirection: 'column', p: 2.5 }}>
             {loadError && (
               <Alert severity="error" sx={{ mb: 2 }} action={<Button color="inherit" size="small" onClick={() => void load()}>Retry</Button>}>
                 {loadError}

@@ -91,7 +91,7 @@ export function GlobalSearch() {
       noOptionsText={input.trim().length < 2 ? 'Type at least 2 characters' : 'No matches'}
       autoHighlight
       blurOnSelect
-      sx={{ width: { xs: 220, md: 360 } }}
+      sx={{ width: { xs: 240, md: 400 } }}
       data-testid="global-search"
       renderOption={(props, h) => {
         const { key, ...rest } = props as typeof props & { key: string };
@@ -106,7 +106,7 @@ export function GlobalSearch() {
         <TextField
           {...params}
           inputRef={inputRef}
-          placeholder="Search customers, products, plans…"
+          placeholder="Search customers, products, plans"
           sx={{ '& .MuiOutlinedInput-root': { bgcolor: '#f3f4f6', '& fieldset': { borderColor: 'transparent' }, '&:hover fieldset': { borderColor: '#d1d5db' } } }}
           slotProps={{
             ...params.slotProps,

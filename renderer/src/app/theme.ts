@@ -15,6 +15,8 @@ export const colors = {
 } as const;
 
 export const theme = createTheme({
+  // Honour the system's "reduce motion" preference (drawers, menus and dialogs then appear without animation).
+  motion: { reducedMotion: 'system' },
   palette: {
     mode: 'light',
     primary: { main: colors.primary },

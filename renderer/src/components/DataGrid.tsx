@@ -48,7 +48,14 @@ export function DataGrid<T>(p: DataGridProps<T>) {
   const { getRowId: rowIdOf, onOpen } = p;
   const getRowId = useMemo(() => (params: GetRowIdParams<T>) => rowIdOf(params.data), [rowIdOf]);
   return (
-    <Box data-testid={p.testId} sx={{ flex: 1, minHeight: 240, '& .ag-row': { cursor: onOpen ? 'pointer' : 'default' } }}>
+    <Box data-testid={p.testId} sx={{
+        flex: 1,
+        minHeight: 240,
+        '& .ag-row': { cursor: onOpen ? 'pointer' : 'default' },
+        // Column filter buttons appear on hover or keyboard focus, and stay visible while a filter is active.
+        '& .ag-header-cell .ag-header-cell-filter-button': { opacity: 0, transition: 'opacity 120ms' },
+        '& .ag-header-cell:hover .ag-header-cell-filter-button, & .ag-header-cell:focus-within .ag-header-cell-filter-button, & .ag-header-cell-filter-button.ag-filter-active': { opacity: 1 },
+      }}>
       <AgGridReact<T>
         theme={gridTheme}
         rowData={p.rows ?? undefined}

@@ -28,7 +28,7 @@ export function SearchBox({ value, onChange, placeholder, testId }: { value: str
       onChange={(e) => onChange(e.target.value)}
       placeholder={placeholder}
       fullWidth={false}
-      sx={{ width: 300, bgcolor: 'background.paper' }}
+      sx={{ width: 280, bgcolor: 'background.paper' }}
       data-testid={testId}
       onKeyDown={(e) => {
         if (e.key === 'Escape' && value) {

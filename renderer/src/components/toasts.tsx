@@ -45,7 +45,7 @@ export function Toaster() {
       open
       autoHideDuration={current.severity === 'error' ? 8000 : 4000}
       onClose={close}
-      anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}
+      anchorOrigin={{ vertical: 'bottom', horizontal: 'left' }}
     >
       <Alert
         onClose={close}

@@ -29,7 +29,8 @@ export function useSave(form: FormApi<unknown>, what: string) {
       if (fields) {
         form.setErrors(fields);
         setBanner({ severity: 'error', message: `The ${what} was not saved: please correct the highlighted fields.` });
-        toast.error(`The ${what} was not saved: ${(e as Error).message}`);
+        const n = Object.keys(fields).length;
+        toast.error(`The ${what} was not saved: ${n === 1 ? 'one field needs' : `${n} fields need`} attention`);
       } else if (e instanceof ApiError && e.body.code === 'CONFLICT') {
         setBanner({ severity: 'warning', message: e.message, action: conflictAction });
         toast.error(e.message);

@@ -103,7 +103,7 @@ export function PlanEditor({ id, onClose, onChanged }: { id: string; onClose: ()
   return (
     <FormDrawer
       open
-      width={720}
+      width={780}
       title={editing ? (plan?.name ?? 'Plan') : 'New plan'}
       subtitle={plan ? `${plan.code} · version ${plan.version} · updated ${formatDateTime(plan.updatedAt)}` : editing ? '' : 'How a product is billed: interval, trial and prices'}
       badge={plan && activeChip(plan.active)}

@@ -24,7 +24,7 @@ const columns: ColDef<PlanRow>[] = [
   { field: 'productName', headerName: 'Product', flex: 1.2, minWidth: 160 },
   { colId: 'interval', headerName: 'Billing', width: 150, valueGetter: (p) => (p.data ? intervalLabel(p.data) : '') },
   { colId: 'prices', headerName: 'Prices', flex: 2, minWidth: 220, valueGetter: (p) => (p.data ? pricesSummary(p.data.prices) : ''), sortable: false },
-  { field: 'trialDays', headerName: 'Trial', width: 100, type: 'numericColumn', valueFormatter: (p) => (p.value ? `${p.value} days` : '—') },
+  { field: 'trialDays', headerName: 'Trial', width: 100, filter: 'agNumberColumnFilter', valueFormatter: (p) => (p.value ? `${p.value} days` : '—') },
   { field: 'active', headerName: 'Status', width: 110, cellRenderer: (p: { value?: boolean }) => activeChip(!!p.value), filterValueGetter: (p) => (p.data?.active ? 'Active' : 'Inactive') },
 ];
 
@@ -53,7 +53,7 @@ export function PlansPage({ selected }: { selected?: string }) {
       ) : (
         <>
           <PageToolbar actions={newButton}>
-            <SearchBox value={search} onChange={setSearch} placeholder="Filter by code, name, product…" testId="plans-search" />
+            <SearchBox value={search} onChange={setSearch} placeholder="Filter plans…" testId="plans-search" />
             <SegmentedFilter
               label="Status"
               value={active}

@@ -48,7 +48,7 @@ export function ProductsPage({ selected }: { selected?: string }) {
       ) : (
         <>
           <PageToolbar actions={newButton}>
-            <SearchBox value={search} onChange={setSearch} placeholder="Filter by SKU, name, description…" testId="products-search" />
+            <SearchBox value={search} onChange={setSearch} placeholder="Filter products…" testId="products-search" />
             <SegmentedFilter
               label="Status"
               value={active}

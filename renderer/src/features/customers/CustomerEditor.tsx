@@ -122,6 +122,7 @@ export function CustomerEditor({ id, onClose, onChanged }: { id: string; onClose
   return (
     <FormDrawer
       open
+      width={760}
       title={editing ? (customer?.name ?? 'Customer') : 'New customer'}
       subtitle={customer ? `${customer.number} · version ${customer.version} · updated ${formatDateTime(customer.updatedAt)}` : editing ? '' : 'A B2B account that can be invoiced'}
       badge={customer && (customer.status === 'active' ? <StatusChip label="Active" tone="green" /> : <StatusChip label="Archived" tone="grey" testId="customer-archived-badge" />)}

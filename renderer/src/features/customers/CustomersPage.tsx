@@ -23,19 +23,19 @@ import { type Customer, taxStatusLabel } from './model';
 type StatusFilter = 'active' | 'archived' | 'all';
 
 const columns: ColDef<Customer>[] = [
-  { field: 'number', headerName: 'Number', width: 140, cellStyle: { fontVariantNumeric: 'tabular-nums', color: '#4b5563' } },
-  { field: 'name', headerName: 'Name', flex: 2, minWidth: 200, cellStyle: { fontWeight: 600 } },
-  { field: 'country', headerName: 'Country', width: 105 },
-  { field: 'currency', headerName: 'Currency', width: 110 },
-  { field: 'vatId', headerName: 'VAT ID', width: 150, valueFormatter: (p) => p.value ?? '' },
-  { field: 'email', headerName: 'Email', flex: 1.5, minWidth: 190 },
-  { field: 'paymentTermsDays', headerName: 'Terms', width: 100, type: 'numericColumn', valueFormatter: (p) => (p.value === undefined ? '' : `${p.value} days`) },
-  { field: 'taxStatus', headerName: 'Tax status', width: 150, valueFormatter: (p) => taxStatusLabel(p.value ?? '') },
+  { field: 'number', headerName: 'Number', width: 118, cellStyle: { color: '#4b5563' } },
+  { field: 'name', headerName: 'Name', flex: 2, minWidth: 190, cellStyle: { fontWeight: 600 } },
+  { field: 'country', headerName: 'Country', width: 88 },
+  { field: 'currency', headerName: 'Currency', width: 96 },
+  { field: 'vatId', headerName: 'VAT ID', width: 128, valueFormatter: (p) => p.value ?? '' },
+  { field: 'email', headerName: 'Email', flex: 1.5, minWidth: 170 },
+  { field: 'paymentTermsDays', headerName: 'Terms', width: 86, filter: 'agNumberColumnFilter', valueFormatter: (p) => (p.value === undefined ? '' : `${p.value} days`) },
+  { field: 'taxStatus', headerName: 'Tax status', width: 112, valueFormatter: (p) => taxStatusLabel(p.value ?? '') },
   {
     field: 'tags',
     headerName: 'Tags',
     flex: 1,
-    minWidth: 140,
+    minWidth: 90,
     sortable: false,
     valueFormatter: (p) => (p.value ?? []).join(', '),
     getQuickFilterText: (p) => (p.value ?? []).join(' '),
@@ -51,7 +51,7 @@ const columns: ColDef<Customer>[] = [
   {
     field: 'status',
     headerName: 'Status',
-    width: 115,
+    width: 96,
     cellRenderer: (p: { value?: string }) => (p.value === 'archived' ? <StatusChip label="Archived" tone="grey" /> : <StatusChip label="Active" tone="green" />),
   },
 ];
@@ -92,14 +92,16 @@ export function CustomersPage({ selected }: { selected?: string }) {
           testId="customers-empty"
           actions={newButton}
         >
-          Customers are the B2B accounts you invoice: their billing email, currency, VAT ID, payment terms and contacts.
-          Create the first one, or load demo data with{' '}
-          <code>npm run cadence -- seed --data {dataDir ? `"${dataDir}"` : '<data folder>'}</code> and reload.
+          Customers are the B2B accounts you invoice: billing email, currency, VAT ID, payment terms and contacts. Create the
+          first one, or load demo data from a terminal and reload this page:
+          <Box component="pre" sx={{ mt: 1.5, mb: 0, px: 1.5, py: 1, bgcolor: '#f3f4f6', borderRadius: 1, textAlign: 'left', whiteSpace: 'pre-wrap', wordBreak: 'break-all', fontSize: '0.8rem', color: 'text.primary' }}>
+            <code>npm run cadence -- seed --data {dataDir ? `"${dataDir}"` : '<data folder>'}</code>
+          </Box>
         </EmptyState>
       ) : (
         <>
           <PageToolbar actions={newButton}>
-            <SearchBox value={search} onChange={setSearch} placeholder="Filter by name, number, email, VAT ID, tag…" testId="customers-search" />
+            <SearchBox value={search} onChange={setSearch} placeholder="Filter customers…" testId="customers-search" />
             <SegmentedFilter
               label="Status"
               value={status}

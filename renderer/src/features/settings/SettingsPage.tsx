@@ -28,6 +28,8 @@ type Series = OpOutput<'numberSeries.list'>[number];
 type Reset = Series['reset'];
 
 const SERIES_LABELS: Record<string, string> = { customer: 'Customers', invoice: 'Invoices', credit_note: 'Credit notes', sales_order: 'Sales orders' };
+const SERIES_ORDER = Object.keys(SERIES_LABELS);
+const seriesRank = (key: string) => (SERIES_ORDER.includes(key) ? SERIES_ORDER.indexOf(key) : SERIES_ORDER.length);
 
 /** Same tokens as the backend's number series: {INST} {YYYY} {YY} {MM} {SEQ} {SEQ:n}. */
 export function previewNumber(pattern: string, seq: number, inst: string, date = new Date()): string {
@@ -198,7 +200,7 @@ function SeriesCard() {
   const [series, setSeries] = useState<Series[] | null>(null);
   useEffect(() => {
     invoke('numberSeries.list', {})
-      .then(setSeries)
+      .then((all) => setSeries([...all].sort((a, b) => seriesRank(a.key) - seriesRank(b.key) || a.key.localeCompare(b.key))))
       .catch((e) => {
         toast.error(e);
         setSeries([]);
@@ -218,7 +220,7 @@ function SeriesCard() {
       {series === null ? (
         <CircularProgress size={20} />
       ) : (
-        <Table size="small" sx={{ '& td, & th': { borderColor: 'divider' }, '& td': { verticalAlign: 'top', py: 1.25 } }}>
+        <Table size="small" sx={{ '& td, & th': { borderColor: 'divider' }, '& td': { verticalAlign: 'middle', py: 1.25 } }}>
           <TableHead>
             <TableRow>
               <TableCell>Series</TableCell>

@@ -125,7 +125,7 @@ function PriceRow({ path, index, onRemove, canRemove }: { path: string; index: n
   const kind = chargeModel(value.model.type);
   const modelPath = `${path}.${index}.model`;
   return (
-    <Box data-testid={`price-row-${index}`} sx={{ display: 'grid', gridTemplateColumns: '170px 150px minmax(0, 1fr) 36px', gap: 1.25, alignItems: 'start' }}>
+    <Box data-testid={`price-row-${index}`} sx={{ display: 'grid', gridTemplateColumns: '220px 150px minmax(0, 1fr) 36px', gap: 1.25, alignItems: 'start' }}>
       <CurrencyPicker path={`${path}.${index}.currency`} label="Currency" required />
       <SelectInput
         path={`${modelPath}.type`}

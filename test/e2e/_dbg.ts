@@ -1,0 +1,30 @@
+import { findChromium, launchBrowser, startServer, screenshot, gridRow } from './helpers';
+const server = await startServer('/tmp/seeded');
+const b = await launchBrowser(findChromium()!);
+const page = b.page;
+try {
+  const t0 = Date.now();
+  await page.goto(server.url);
+  await page.locator('[data-testid=customers-grid] .ag-row').first().waitFor();
+  console.log('grid in', Date.now() - t0);
+  await screenshot(page, 'dbg-seeded-customers.png');
+  await page.locator('[data-testid=customers-grid] .ag-row[row-index="2"]').click();
+  await page.getByTestId('customer-form').waitFor();
+  await page.waitForTimeout(300);
+  await screenshot(page, 'dbg-seeded-customer.png');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('customer-form').waitFor({ state: 'detached' });
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('nord');
+  await page.locator('.MuiAutocomplete-popper [role=option]').first().waitFor();
+  await screenshot(page, 'dbg-seeded-search.png');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('nav-plans').click();
+  await page.locator('[data-testid=plans-grid] .ag-row').first().waitFor();
+  await screenshot(page, 'dbg-seeded-plans.png');
+  await page.getByTestId('nav-products').click();
+  await page.locator('[data-testid=products-grid] .ag-row').first().waitFor();
+  await screenshot(page, 'dbg-seeded-products.png');
+  console.log(b.errors, b.apiFailures);
+} catch (e) { console.log('ERR', (e as Error).message.slice(0, 800)); }
+await b.close(); await server.stop();
