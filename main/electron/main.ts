@@ -2,13 +2,14 @@
  * The thin Electron entry: one locked-down window, the app:// scheme serving the built renderer with a path guard,
  * the operation table over IPC. All logic lives in services (shared with web mode and the CLI).
  */
-import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_EVENT, PUSHED_EVENTS } from '../../shared/api/bridge';
 import { CSP } from '../server/http';
 import { createBackend } from '../services/backend';
 import { registerIpc } from './ipc';
+import { SafeStorageSecretStore } from '../sync/credentials';
 import { APP_ORIGIN, APP_SCHEME, hardenContents, hardenSession } from './security';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -32,7 +33,13 @@ async function start(): Promise<void> {
     });
   });
 
-  const backend = await createBackend({ dataDir: app.getPath('userData'), mode: 'electron' });
+  const userData = app.getPath('userData');
+  const backend = await createBackend({
+    dataDir: userData,
+    mode: 'electron',
+    background: true,
+    secretStore: () => new SafeStorageSecretStore({ safeStorage, file: path.join(userData, 'secrets.safe.json') }),
+  });
   registerIpc(ipcMain, backend, [APP_ORIGIN]);
 
   const win = new BrowserWindow({

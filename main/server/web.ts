@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const port = portFlag ? Number(portFlag) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: "${portFlag}" is not a port number`);
   const now = parseNow(flagString(flags, 'now'));
-  const backend = await createBackend({ dataDir, clock: now ? offsetClock(now) : systemClock, mode: 'web' });
+  const backend = await createBackend({ dataDir, clock: now ? offsetClock(now) : systemClock, mode: 'web', background: !flags['no-background'] });
   const staticDir = flagString(flags, 'static') ?? path.join(REPO_ROOT, 'dist', 'renderer');
   const web = await startWebServer({ backend, port, staticDir, token: process.env.CADENCE_TOKEN || undefined });
   process.stdout.write(`Cadence is running at ${web.url}\n`);

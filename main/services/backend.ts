@@ -13,8 +13,10 @@ import { openStore } from '../db/datasource';
 import { type Clock, systemClock } from '../platform/clock';
 import { log } from '../platform/logger';
 import { storeFile } from '../platform/paths';
-import { createEventBus, type EventBus, type RunMode, type ServiceContext } from './context';
+import { createEventBus, type EventBus, type RunMode, type Runtime, type ServiceContext } from './context';
+import type { SecretStore } from '../sync/credentials';
 import { handlers } from './registry';
+import { RUNTIME_FACTORIES } from './runtime-parts';
 import { ensureBootstrap } from './system';
 
 export const APP_VERSION = '0.1.0';
@@ -28,7 +30,12 @@ export interface BackendOptions {
   mode?: RunMode;
   /** Use an in-memory store (tests). */
   inMemory?: boolean;
+  /** Start background loops (sync sender, billing scheduler). Web mode and Electron do; tests and the CLI don't. */
+  background?: boolean;
+  /** Where connector secrets live (Electron: safeStorage). Default: web mode's encrypted file (CADENCE_SECRET_KEY). */
+  secretStore?: () => SecretStore;
 }
+
 
 export interface Backend {
   invoke(name: string, input: unknown): Promise<InvokeResult>;
@@ -37,6 +44,8 @@ export interface Backend {
   events: EventBus;
   clock: Clock;
   base: Omit<ServiceContext, 'em' | 'call'>;
+  runtime: Runtime;
+  options: BackendOptions;
   close(): Promise<void>;
 }
 
@@ -59,16 +68,16 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   ensureBootstrap(raw);
   const clock = opts.clock ?? systemClock;
   const events = createEventBus();
-  const base: Omit<ServiceContext, 'em' | 'call'> = {
-    ds, raw, clock, events, dataDir: opts.dataDir, mode: opts.mode ?? 'test', version: APP_VERSION, schemaVersion,
-  };
-
   // Mutating operations run one at a time (a single SQLite connection; one transaction each).
   let writeChain: Promise<unknown> = Promise.resolve();
-  const serialize = <T>(fn: () => Promise<T>): Promise<T> => {
+  const serialize = <T>(fn: () => T | Promise<T>): Promise<T> => {
     const next = writeChain.then(fn, fn);
     writeChain = next.catch(() => undefined);
     return next;
+  };
+  const runtime: Runtime = { writeLock: serialize, parts: new Map(), background: !!opts.background };
+  const base: Omit<ServiceContext, 'em' | 'call'> = {
+    ds, raw, clock, events, dataDir: opts.dataDir, mode: opts.mode ?? 'test', version: APP_VERSION, schemaVersion, runtime,
   };
 
   const makeCtx = (em: ServiceContext['em'], inTx: boolean): ServiceContext => {
@@ -91,13 +100,19 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     const parsed = parseInput(def, input);
     const handler = handlers[name] as (i: unknown, c: ServiceContext) => Promise<unknown>;
     if (!def.mutating) return handler(parsed, makeCtx(ds.manager, false));
-    return serialize(() => ds.transaction((em) => handler(parsed, makeCtx(em, true))));
+    if (def.selfManaged) return handler(parsed, makeCtx(ds.manager, false));
+    const out = await serialize(() => ds.transaction((em) => handler(parsed, makeCtx(em, true))));
+    events.emit('data.changed', { operation: name });
+    return out;
   };
+  const stops: (() => Promise<void>)[] = [];
 
   const backend: Backend = {
     events,
     clock,
     base,
+    runtime,
+    options: opts,
     async invoke(name, input) {
       if (!isOpName(name)) return { ok: false, error: { code: 'UNKNOWN_OPERATION', message: `Unknown operation ${name}`, details: { known: Object.keys(operations).length } } };
       try {
@@ -112,9 +127,14 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
       return r.data as never;
     },
     async close() {
+      for (const stop of stops.reverse()) await stop().catch((e) => log.warn('stop failed', { error: String(e) }));
       await writeChain.catch(() => undefined);
       if (ds.isInitialized) await ds.destroy();
     },
   };
+  for (const part of RUNTIME_FACTORIES) {
+    const stop = await part.create(backend, opts);
+    if (stop) stops.push(stop);
+  }
   return backend;
 }

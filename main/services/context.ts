@@ -27,6 +27,18 @@ export function createEventBus(): EventBus {
   };
 }
 
+/**
+ * Long-lived parts of a running backend that handlers reach (the sync manager, the billing scheduler…).
+ * `writeLock` serialises a write with every operation's transaction (one SQLite connection).
+ */
+export interface Runtime {
+  writeLock<T>(fn: () => T | Promise<T>): Promise<T>;
+  /** Registered by areas at backend start (see backend.ts `RUNTIME_FACTORIES`). */
+  parts: Map<string, unknown>;
+  /** Background loops (sync sender, scheduler) run only when started (web mode, Electron), never in plain tests. */
+  background: boolean;
+}
+
 /** What every handler receives. For mutating operations `em` is the operation's one transaction. */
 export interface ServiceContext {
   ds: DataSource;
@@ -39,6 +51,7 @@ export interface ServiceContext {
   mode: RunMode;
   version: string;
   schemaVersion: number;
+  runtime: Runtime;
   /** Invoke another operation (already inside this context's transaction when mutating). */
   call<K extends OpName>(name: K, input: z.input<Operations[K]['input']>): Promise<z.output<Operations[K]['output']>>;
 }

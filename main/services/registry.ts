@@ -4,10 +4,12 @@ import { catalogHandlers } from './catalog';
 import { customerHandlers } from './customers';
 import { pricingHandlers } from './pricing';
 import { systemHandlers } from './system';
+import { syncHandlers } from './sync';
 
 export const handlers: Handlers = {
   ...systemHandlers,
   ...customerHandlers,
   ...catalogHandlers,
   ...pricingHandlers,
+  ...syncHandlers,
 };

@@ -7,6 +7,11 @@ import { catalogOps } from './ops/catalog';
 import { customerOps } from './ops/customers';
 import { pricingOps } from './ops/pricing';
 import { systemOps } from './ops/system';
+import { subscriptionOps } from './ops/subscriptions';
+import { usageOps } from './ops/usage';
+import { invoiceOps } from './ops/invoices';
+import { billingOps } from './ops/billing';
+import { syncOps } from './ops/sync';
 import type { OpDef } from './op';
 
 export const operations = {
@@ -14,6 +19,11 @@ export const operations = {
   ...customerOps,
   ...catalogOps,
   ...pricingOps,
+  ...syncOps,
+  ...subscriptionOps,
+  ...usageOps,
+  ...invoiceOps,
+  ...billingOps,
 } as const;
 
 export type Operations = typeof operations;

@@ -7,6 +7,11 @@ export interface OpDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.
   summary: string;
   /** Mutating operations run one at a time, each in one transaction. */
   mutating: boolean;
+  /**
+   * The handler writes but manages its own short transactions (long runs, sync pushes that wait on the network):
+   * the backend does not wrap it in one transaction. Its writes still go through the backend's write lock.
+   */
+  selfManaged?: boolean;
   input: I;
   output: O;
 }

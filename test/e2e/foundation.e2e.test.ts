@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, buildRenderer, type CadenceServer, choose, fieldInput, fill, findChromium, gridRow, launchBrowser, pick, screenshot, startServer, tmpDir } from './helpers';
+import { api, type Browser, buildRenderer, type CadenceServer, choose, fieldInput, fill, findChromium, gridRow, launchBrowser, pick, screenshot, startServer, tmpDir } from './helpers';
 
 const chromiumPath = findChromium();
 if (!chromiumPath) console.warn('[e2e] skipped: no Chromium found (set CHROMIUM_PATH, or install chromium / google-chrome)');
@@ -113,49 +113,35 @@ describe.skipIf(!chromiumPath)('foundation: customers and catalog in the browser
   });
 
   it('creates a product and a plan and shows them in their grids', async () => {
-    const t0 = Date.now(); const lap = (l: string) => console.log('LAP', l, Date.now() - t0);
     await page.getByTestId('nav-products').click();
     await page.getByTestId('products-empty').waitFor();
-    lap("await page.getByTestId('produc");
     await page.getByTestId('product-new').click();
     await page.getByTestId('product-form').waitFor();
-    lap("await fill(page, 'sku', 'ANALYTICS-PRO')");
     await fill(page, 'sku', 'ANALYTICS-PRO');
     await fill(page, 'name', 'Analytics Pro');
     await fill(page, 'description', 'Dashboards and reports for the whole team');
-    lap("await choose(page, 'unit', 'seat');");
     await choose(page, 'unit', 'seat');
-    lap("await page.getByTestId('product-save').c");
     await page.getByTestId('product-save').click();
-    lap("await page.getByTestId('product-form').w");
     await page.getByTestId('product-form').waitFor({ state: 'detached' });
-    lap("const productRow = gridRow(page, 'produc");
     const productRow = gridRow(page, 'products-grid', 'Analytics Pro');
     await productRow.waitFor();
     expect(await productRow.textContent()).toContain('Seat');
 
-    lap("await page.getByTestId('nav-pl");
     await page.getByTestId('nav-plans').click();
     await page.getByTestId('plans-empty').waitFor();
-    lap("await page.getByTestId('plan-n");
     await page.getByTestId('plan-new').click();
     await page.getByTestId('plan-form').waitFor();
     await pick(page, 'productId', 'Analytics');
-    lap("await fill(page, 'code', 'PRO-");
     await fill(page, 'code', 'PRO-QUARTERLY');
     await fill(page, 'name', 'Pro quarterly');
     await choose(page, 'interval', 'quarter');
-    lap("await fill(page, 'trialDays', ");
     await fill(page, 'trialDays', '14');
     await fill(page, 'prices.0.model.price', '149.90');
-    lap("await page.getByTestId('price-");
     await page.getByTestId('price-add').click();
     await choose(page, 'prices.1.model.type', 'per_unit');
     await fill(page, 'prices.1.model.unitPrice', '12.5');
     expect(await fieldInput(page, 'prices.1.currency').inputValue()).toMatch(/^USD — /);
-    lap("await screenshot(page, 'e2e-pl");
     await screenshot(page, 'e2e-plan-form.png');
-    lap("await page.getByTestId('plan-s");
     await page.getByTestId('plan-save').click();
     await page.getByTestId('plan-form').waitFor({ state: 'detached' });
     const planRow = gridRow(page, 'plans-grid', 'Pro quarterly');
@@ -170,7 +156,7 @@ describe.skipIf(!chromiumPath)('foundation: customers and catalog in the browser
     expectNoErrors();
   });
 
-  it('edits a customer, then archives one after confirming', async () => {
+  it('edits a customer, reports a concurrent change (409), then archives one after confirming', async () => {
     await page.getByTestId('nav-customers').click();
     await gridRow(page, 'customers-grid', 'Globex Ltd').click();
     await page.getByTestId('customer-form').waitFor();
@@ -179,6 +165,25 @@ describe.skipIf(!chromiumPath)('foundation: customers and catalog in the browser
     await page.getByTestId('customer-save').click();
     await page.getByTestId('customer-form').waitFor({ state: 'detached' });
     await expect.poll(() => gridRow(page, 'customers-grid', 'Globex Ltd').textContent()).toContain('45 days');
+
+    // someone else saves Acme while it is open here: saving shows the server's 409 message, nothing typed is lost
+    await gridRow(page, 'customers-grid', 'Acme Industrial GmbH').click();
+    await page.getByTestId('customer-form').waitFor();
+    await expect.poll(() => fieldInput(page, 'name').inputValue()).toBe('Acme Industrial GmbH');
+    const list = await api(server, 'customers.list', { search: 'Acme' });
+    expect((await api(server, 'customers.update', { id: list.items[0].id, patch: { notes: 'changed elsewhere' } })).version).toBe(2);
+    await fill(page, 'notes', 'typed here');
+    await page.getByTestId('customer-save').click();
+    const banner = page.getByTestId('customer-form-banner');
+    await banner.waitFor();
+    expect(await banner.textContent()).toMatch(/was changed by someone else \(version 2, you edited 1\)/);
+    expect(await fieldInput(page, 'notes').inputValue()).toBe('typed here');
+    expect(browser.apiFailures.at(-1)).toMatch(/status of 409 .*\/api\/customers\.update/);
+    await page.getByTestId('customer-reload').click();
+    await banner.waitFor({ state: 'detached' });
+    expect(await fieldInput(page, 'notes').inputValue()).toBe('changed elsewhere');
+    await page.keyboard.press('Escape'); // clean form: Esc closes at once
+    await page.getByTestId('customer-form').waitFor({ state: 'detached' });
 
     await gridRow(page, 'customers-grid', 'Globex Ltd').click();
     await page.getByTestId('customer-archive').click();
@@ -208,7 +213,7 @@ describe.skipIf(!chromiumPath)('foundation: customers and catalog in the browser
     await expect.poll(() => page.getByTestId('system-dataDir').textContent()).toBe(dataDir);
     expect(await page.getByTestId('system-mode').textContent()).toContain('Web mode');
     await screenshot(page, 'e2e-settings.png');
-    expect(browser.apiFailures).toHaveLength(1); // only the deliberate 422
+    expect(browser.apiFailures).toHaveLength(2); // only the deliberate 422 and 409
     expectNoErrors();
   });
 });

@@ -152,6 +152,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** Calls an operation directly (as another client would), authenticated with the server's token. */
+export async function api(server: CadenceServer, op: string, input: unknown): Promise<any> {
+  const res = await fetch(`${server.origin}/api/${op}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` },
+    body: JSON.stringify(input),
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${op}: HTTP ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
 /* ---------- UI helpers (MUI + ag-grid) ---------- */
 
 /** The <input> (or <textarea>) of a field rendered with data-testid="field-<path>". */

@@ -27,7 +27,7 @@ export const gridTheme = themeQuartz.withParams({
   rowHeight: 40,
   headerHeight: 40,
   spacing: 6,
-  cellHorizontalPadding: 14,
+  cellHorizontalPadding: 12,
   rowHoverColor: '#f3f6fd',
   oddRowBackgroundColor: '#ffffff',
   browserColorScheme: 'light',
@@ -44,7 +44,10 @@ export interface DataGridProps<T> {
 }
 
 export function DataGrid<T>(p: DataGridProps<T>) {
-  const defaultColDef = useMemo<ColDef<T>>(() => ({ sortable: true, filter: true, resizable: true, minWidth: 80 }), []);
+  const defaultColDef = useMemo<ColDef<T>>(
+    () => ({ sortable: true, filter: true, resizable: true, minWidth: 72, tooltipValueGetter: (p) => (p.valueFormatted ?? (p.value == null ? '' : String(p.value))) || undefined }),
+    [],
+  );
   const { getRowId: rowIdOf, onOpen } = p;
   const getRowId = useMemo(() => (params: GetRowIdParams<T>) => rowIdOf(params.data), [rowIdOf]);
   return (
@@ -53,8 +56,8 @@ export function DataGrid<T>(p: DataGridProps<T>) {
         minHeight: 240,
         '& .ag-row': { cursor: onOpen ? 'pointer' : 'default' },
         // Column filter buttons appear on hover or keyboard focus, and stay visible while a filter is active.
-        '& .ag-header-cell .ag-header-cell-filter-button': { opacity: 0, transition: 'opacity 120ms' },
-        '& .ag-header-cell:hover .ag-header-cell-filter-button, & .ag-header-cell:focus-within .ag-header-cell-filter-button, & .ag-header-cell-filter-button.ag-filter-active': { opacity: 1 },
+        '& .ag-header-cell .ag-header-cell-filter-button': { display: 'none' },
+        '& .ag-header-cell:hover .ag-header-cell-filter-button, & .ag-header-cell:focus-within .ag-header-cell-filter-button, & .ag-header-cell-filter-button.ag-filter-active': { display: 'flex' },
       }}>
       <AgGridReact<T>
         theme={gridTheme}
@@ -64,6 +67,8 @@ export function DataGrid<T>(p: DataGridProps<T>) {
         defaultColDef={defaultColDef}
         getRowId={getRowId}
         quickFilterText={p.quickFilter}
+        tooltipShowMode="whenTruncated"
+        tooltipShowDelay={400}
         animateRows={false}
         overlayNoRowsTemplate={`<span class="cadence-grid-empty">${escapeHtml(p.noRowsText ?? 'Nothing to show')}</span>`}
         onRowClicked={(e: RowClickedEvent<T>) => e.data && onOpen?.(e.data)}

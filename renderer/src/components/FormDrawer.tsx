@@ -41,6 +41,11 @@ export interface FormDrawerProps {
 
 const FIRST_FIELD = 'input:not([disabled]):not([type=hidden]):not([readonly]), textarea:not([disabled]):not([aria-hidden=true]), [role=combobox]:not([aria-disabled=true])';
 
+/** Focuses the first editable field of a form (e.g. after the button that had the focus went away). */
+export function focusFirstField(form: Element | null): void {
+  requestAnimationFrame(() => form?.querySelector<HTMLElement>(FIRST_FIELD)?.focus());
+}
+
 export function FormDrawer(p: FormDrawerProps) {
   const formRef = useRef<HTMLFormElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
@@ -53,7 +58,7 @@ export function FormDrawer(p: FormDrawerProps) {
     if (!entered || !ready || focused.current) return;
     focused.current = true;
     const body = bodyRef.current;
-    const target = body?.querySelector<HTMLElement>('[data-autofocus="true"]') ?? body?.querySelector<HTMLElement>(FIRST_FIELD);
+    const target = body?.querySelector<HTMLElement>('[data-autofocus="true"]:not([disabled])') ?? body?.querySelector<HTMLElement>(FIRST_FIELD);
     target?.focus();
   }, [entered, ready]);
 

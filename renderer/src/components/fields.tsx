@@ -132,7 +132,7 @@ export function CodePicker(props: BaseProps & { options: CodeOption[]; renderCod
   const selected = props.options.find((o) => o.code === value) ?? null;
   const label = (o: CodeOption) => (props.renderCode === false ? o.name : `${o.code} — ${o.name}`);
   return (
-    <Autocomplete
+    <Autocomplete<CodeOption, false, boolean, false>
       options={props.options}
       value={selected}
       onChange={(_e, o) => set(o ? o.code : props.nullable ? null : '')}
@@ -141,6 +141,7 @@ export function CodePicker(props: BaseProps & { options: CodeOption[]; renderCod
       filterOptions={(opts, state) => filterCodeOptions(opts, state.inputValue)}
       autoHighlight
       autoSelect
+      disableClearable={!!props.required}
       disabled={props.disabled}
       data-testid={testId}
       renderOption={(liProps, o) => {

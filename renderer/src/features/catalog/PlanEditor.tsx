@@ -16,7 +16,7 @@ import { confirm } from '../../components/confirm';
 import { CodePicker, IntegerInput, SelectInput, SwitchInput, TextInput } from '../../components/fields';
 import { FormProvider, type FormApi, useForm } from '../../components/form';
 import { FormBanner } from '../../components/FormBanner';
-import { FormDrawer, FormSection } from '../../components/FormDrawer';
+import { focusFirstField, FormDrawer, FormSection } from '../../components/FormDrawer';
 import { formatDateTime } from '../../components/format';
 import type { CodeOption } from '../../components/reference';
 import { activeChip } from '../../components/StatusChip';
@@ -47,6 +47,11 @@ export function PlanEditor({ id, onClose, onChanged }: { id: string; onClose: ()
       setBanner({ severity: 'error', message: (e as Error).message });
     }
   };
+  /** "Reload latest" removes itself with the banner: put the focus back into the form. */
+  const reloadAndFocus = (button: HTMLElement) => {
+    const formEl = button.closest('form');
+    void load().then(() => focusFirstField(formEl));
+  };
   useEffect(() => {
     if (editing) void load();
   }, [id]);
@@ -70,7 +75,7 @@ export function PlanEditor({ id, onClose, onChanged }: { id: string; onClose: ()
         onChanged();
         onClose();
       },
-      <Button color="inherit" size="small" onClick={() => void load()}>
+      <Button color="inherit" size="small" onClick={(e) => reloadAndFocus(e.currentTarget)}>
         Reload latest
       </Button>,
     );

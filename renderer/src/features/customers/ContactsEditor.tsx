@@ -30,7 +30,7 @@ export function ContactsEditor() {
       ) : (
         <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}>
           {contacts.map((_c, i) => (
-            <Box key={i} data-testid={`contact-row-${i}`} sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1.2fr) minmax(0, 1.5fr) minmax(0, 1fr) minmax(0, 1fr) 36px', gap: 1.25, alignItems: 'start' }}>
+            <Box key={i} data-testid={`contact-row-${i}`} sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1.1fr) minmax(0, 1.7fr) minmax(0, 0.9fr) minmax(0, 0.9fr) 36px', gap: 1.25, alignItems: 'start' }}>
               <TextInput path={`contacts.${i}.name`} label="Name" required />
               <TextInput path={`contacts.${i}.email`} label="Email" required inputMode="email" />
               <TextInput path={`contacts.${i}.phone`} label="Phone" />

@@ -13,7 +13,7 @@ import { confirm } from '../../components/confirm';
 import { ChipsInput, CodePicker, CountryPicker, CurrencyPicker, IntegerInput, SelectInput, TextInput } from '../../components/fields';
 import { FormProvider, type FormApi, useForm } from '../../components/form';
 import { FormBanner } from '../../components/FormBanner';
-import { FormDrawer, FormSection } from '../../components/FormDrawer';
+import { focusFirstField, FormDrawer, FormSection } from '../../components/FormDrawer';
 import { formatDateTime } from '../../components/format';
 import type { CodeOption } from '../../components/reference';
 import { StatusChip } from '../../components/StatusChip';
@@ -44,6 +44,11 @@ export function CustomerEditor({ id, onClose, onChanged }: { id: string; onClose
     } catch (e) {
       setBanner({ severity: 'error', message: (e as Error).message });
     }
+  };
+  /** "Reload latest" removes itself with the banner: put the focus back into the form. */
+  const reloadAndFocus = (button: HTMLElement) => {
+    const formEl = button.closest('form');
+    void load().then(() => focusFirstField(formEl));
   };
 
   useEffect(() => {
@@ -76,7 +81,7 @@ export function CustomerEditor({ id, onClose, onChanged }: { id: string; onClose
         onChanged();
         onClose();
       },
-      <Button color="inherit" size="small" onClick={() => void load()} data-testid="customer-reload">
+      <Button color="inherit" size="small" onClick={(e) => reloadAndFocus(e.currentTarget)} data-testid="customer-reload">
         Reload latest
       </Button>,
     );

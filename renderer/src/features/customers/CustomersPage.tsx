@@ -22,36 +22,47 @@ import { type Customer, taxStatusLabel } from './model';
 
 type StatusFilter = 'active' | 'archived' | 'all';
 
+/** The first tag as a chip, then "+N" for the rest (the tooltip lists them all). */
+function TagsCell({ value }: { value?: string[] }) {
+  const tags = value ?? [];
+  if (tags.length === 0) return null;
+  return (
+    <Box sx={{ display: 'flex', gap: 0.5, alignItems: 'center', height: '100%', overflow: 'hidden' }}>
+      <Chip label={tags[0]} size="small" variant="outlined" sx={{ height: 20, fontSize: '0.72rem', maxWidth: 96 }} />
+      {tags.length > 1 && (
+        <Box component="span" sx={{ fontSize: '0.72rem', color: 'text.secondary' }}>
+          +{tags.length - 1}
+        </Box>
+      )}
+    </Box>
+  );
+}
+
 const columns: ColDef<Customer>[] = [
-  { field: 'number', headerName: 'Number', width: 118, cellStyle: { color: '#4b5563' } },
-  { field: 'name', headerName: 'Name', flex: 2, minWidth: 190, cellStyle: { fontWeight: 600 } },
-  { field: 'country', headerName: 'Country', width: 88 },
-  { field: 'currency', headerName: 'Currency', width: 96 },
+  { field: 'number', headerName: 'Number', width: 112, cellStyle: { color: '#4b5563' } },
+  { field: 'name', headerName: 'Name', flex: 2, minWidth: 170, cellStyle: { fontWeight: 600 } },
+  { field: 'country', headerName: 'Country', width: 90 },
+  { field: 'currency', headerName: 'Currency', width: 94 },
   { field: 'vatId', headerName: 'VAT ID', width: 128, valueFormatter: (p) => p.value ?? '' },
   { field: 'email', headerName: 'Email', flex: 1.5, minWidth: 170 },
-  { field: 'paymentTermsDays', headerName: 'Terms', width: 86, filter: 'agNumberColumnFilter', valueFormatter: (p) => (p.value === undefined ? '' : `${p.value} days`) },
-  { field: 'taxStatus', headerName: 'Tax status', width: 112, valueFormatter: (p) => taxStatusLabel(p.value ?? '') },
+  { field: 'paymentTermsDays', headerName: 'Terms', width: 84, filter: 'agNumberColumnFilter', valueFormatter: (p) => (p.value === undefined ? '' : `${p.value} days`) },
+  { field: 'taxStatus', headerName: 'Tax status', width: 128, valueFormatter: (p) => taxStatusLabel(p.value ?? '', true) },
   {
     field: 'tags',
     headerName: 'Tags',
     flex: 1,
-    minWidth: 90,
+    minWidth: 116,
     sortable: false,
     valueFormatter: (p) => (p.value ?? []).join(', '),
     getQuickFilterText: (p) => (p.value ?? []).join(' '),
     filterValueGetter: (p) => (p.data?.tags ?? []).join(', '),
-    cellRenderer: (p: { value?: string[] }) => (
-      <Box sx={{ display: 'flex', gap: 0.5, alignItems: 'center', height: '100%', overflow: 'hidden' }}>
-        {(p.value ?? []).map((t) => (
-          <Chip key={t} label={t} size="small" variant="outlined" sx={{ height: 20, fontSize: '0.72rem' }} />
-        ))}
-      </Box>
-    ),
+    tooltipValueGetter: (p) => (p.value ?? []).join(', ') || undefined,
+    cellRenderer: TagsCell,
   },
   {
     field: 'status',
     headerName: 'Status',
-    width: 96,
+    width: 92,
     cellRenderer: (p: { value?: string }) => (p.value === 'archived' ? <StatusChip label="Archived" tone="grey" /> : <StatusChip label="Active" tone="green" />),
   },
 ];

@@ -40,7 +40,11 @@ export const TAX_STATUS_OPTIONS: { value: TaxStatus; label: string; hint?: strin
   { value: 'reverse_charge_eligible', label: 'Reverse charge eligible', hint: 'EU B2B' },
   { value: 'exempt', label: 'Exempt' },
 ];
-export const taxStatusLabel = (s: string) => TAX_STATUS_OPTIONS.find((o) => o.value === s)?.label ?? s;
+/** The label of a tax status; `short` drops "eligible" for narrow grid columns. */
+export const taxStatusLabel = (s: string, short = false) => {
+  const label = TAX_STATUS_OPTIONS.find((o) => o.value === s)?.label ?? s;
+  return short ? label.replace(/ eligible$/, '') : label;
+};
 
 export const emptyContact = (): ContactValues => ({ name: '', email: '', phone: '', role: '' });
 const emptyAddress = (): AddressValues => ({ line1: '', line2: '', postalCode: '', city: '', region: '', country: '' });
