@@ -4,6 +4,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../../shared/api/errors';
+import { counterScope, formatNumber, type ResetPolicy } from '../../shared/domain/billing/numbering';
 
 export const DEFAULT_SERIES: { key: string; pattern: string; reset: 'never' | 'yearly' | 'monthly' }[] = [
   { key: 'customer', pattern: 'C{INST}-{SEQ:5}', reset: 'never' },
@@ -13,20 +14,7 @@ export const DEFAULT_SERIES: { key: string; pattern: string; reset: 'never' | 'y
 ];
 
 export function formatSeriesNumber(pattern: string, seq: number, date: Date, inst: string): string {
-  const yyyy = String(date.getUTCFullYear());
-  const mm = String(date.getUTCMonth() + 1).padStart(2, '0');
-  return pattern
-    .replace(/\{INST\}/g, inst)
-    .replace(/\{YYYY\}/g, yyyy)
-    .replace(/\{YY\}/g, yyyy.slice(2))
-    .replace(/\{MM\}/g, mm)
-    .replace(/\{SEQ(?::(\d+))?\}/g, (_m, n?: string) => String(seq).padStart(n ? Number(n) : 1, '0'));
-}
-
-export function counterScope(reset: string, date: Date): string {
-  if (reset === 'yearly') return String(date.getUTCFullYear());
-  if (reset === 'monthly') return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
-  return '*';
+  return formatNumber(pattern, { seq, date: date.toISOString().slice(0, 10), installationPrefix: inst });
 }
 
 /** Takes the next number of a series. Must run inside the write transaction that uses the number. */
@@ -34,7 +22,7 @@ export function takeNumber(raw: BetterSqlite3.Database, seriesKey: string, date:
   const series = raw.prepare('SELECT pattern, reset FROM number_series WHERE key = ?').get(seriesKey) as { pattern: string; reset: string } | undefined;
   if (!series) throw new AppError('INTERNAL', `number series ${seriesKey} is missing`);
   const inst = (JSON.parse((raw.prepare("SELECT value FROM settings WHERE key = 'installationPrefix'").get() as { value: string }).value) as string);
-  const scope = counterScope(series.reset, date);
+  const scope = counterScope(series.reset as ResetPolicy, date.toISOString().slice(0, 10));
   const row = raw.prepare('SELECT next_value FROM number_counters WHERE series_key = ? AND scope = ?').get(seriesKey, scope) as { next_value: number } | undefined;
   const seq = row?.next_value ?? 1;
   if (row) raw.prepare('UPDATE number_counters SET next_value = ? WHERE series_key = ? AND scope = ?').run(seq + 1, seriesKey, scope);

@@ -68,7 +68,7 @@ describe.skipIf(!chromiumPath)('foundation: customers and catalog in the browser
     const vatError = page.getByTestId('field-vatId-error');
     await vatError.waitFor();
     expect(await vatError.textContent()).toMatch(/^Must start with the country prefix DE/);
-    expect(await page.getByTestId('customer-form-banner').textContent()).toContain('not saved');
+    expect(await page.getByTestId('customer-form-banner').textContent()).toContain('Could not save the customer');
     // the invalid field has the focus, and everything typed is still there
     await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('vatId');
     expect(await fieldInput(page, 'name').inputValue()).toBe('Acme Industrial GmbH');

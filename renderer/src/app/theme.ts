@@ -37,6 +37,8 @@ export const theme = createTheme({
     button: { textTransform: 'none', fontWeight: 600 },
   },
   components: {
+    // No ripples: a calm UI; keyboard focus shows the outline from global.css instead.
+    MuiButtonBase: { defaultProps: { disableRipple: true } },
     MuiButton: {
       defaultProps: { disableElevation: true },
       styleOverrides: { root: { paddingInline: 14 } },
@@ -56,6 +58,12 @@ export const theme = createTheme({
         root: { '&.Mui-focusVisible': { outline: `2px solid ${alpha(colors.primary, 0.8)}`, outlineOffset: -2 } },
       },
     },
+    MuiSwitch: {
+      styleOverrides: {
+        switchBase: { '&.Mui-focusVisible .MuiSwitch-thumb': { outline: `2px solid ${colors.primary}`, outlineOffset: 2 } },
+      },
+    },
+    MuiCheckbox: { styleOverrides: { root: { '&.Mui-focusVisible': { outline: `2px solid ${colors.primary}`, outlineOffset: -4 } } } },
     MuiDialogTitle: { styleOverrides: { root: { fontSize: '1.05rem', fontWeight: 600 } } },
   },
 });

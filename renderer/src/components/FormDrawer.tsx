@@ -14,7 +14,7 @@ import Stack from '@mui/material/Stack';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import type { KeyboardEvent, ReactNode } from 'react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { confirm } from './confirm';
 
 export interface FormDrawerProps {
@@ -49,18 +49,30 @@ export function focusFirstField(form: Element | null): void {
 export function FormDrawer(p: FormDrawerProps) {
   const formRef = useRef<HTMLFormElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
-  const [entered, setEntered] = useState(false);
   const focused = useRef(false);
   const ready = p.ready !== false;
 
-  // autoFocus cannot work while the drawer slides in (the paper is hidden), so focus the first field afterwards.
+  // autoFocus cannot work while the drawer slides in (its paper is hidden), and editors render their fields only once
+  // loaded: so focus the first field (or the one marked data-autofocus) as soon as it can take the focus.
   useEffect(() => {
-    if (!entered || !ready || focused.current) return;
-    focused.current = true;
-    const body = bodyRef.current;
-    const target = body?.querySelector<HTMLElement>('[data-autofocus="true"]:not([disabled])') ?? body?.querySelector<HTMLElement>(FIRST_FIELD);
-    target?.focus();
-  }, [entered, ready]);
+    if (!p.open || !ready || focused.current) return;
+    let frame = 0;
+    let tries = 0;
+    const attempt = () => {
+      const body = bodyRef.current;
+      const active = document.activeElement;
+      if (body && active && body.contains(active) && active !== body) {
+        focused.current = true; // the user got there first
+        return;
+      }
+      const target = body?.querySelector<HTMLElement>('[data-autofocus="true"]:not([disabled])') ?? body?.querySelector<HTMLElement>(FIRST_FIELD);
+      target?.focus();
+      if (target && document.activeElement === target) focused.current = true;
+      else if (++tries < 90) frame = requestAnimationFrame(attempt);
+    };
+    frame = requestAnimationFrame(attempt);
+    return () => cancelAnimationFrame(frame);
+  }, [p.open, ready]);
 
   const requestClose = async () => {
     if (p.busy) return;
@@ -99,7 +111,7 @@ export function FormDrawer(p: FormDrawerProps) {
       anchor="right"
       open={p.open}
       onClose={() => void requestClose()}
-      slotProps={{ paper: { sx: { width: { xs: '100%', sm: p.width ?? 680 }, maxWidth: '100vw' } }, transition: { onEntered: () => setEntered(true) } }}
+      slotProps={{ paper: { sx: { width: { xs: '100%', sm: p.width ?? 680 }, maxWidth: '100vw' } } }}
     >
       <Box
         component="form"

@@ -50,14 +50,15 @@ export function ConfirmHost() {
             <DialogContentText component="div">{pending.message}</DialogContentText>
           </DialogContent>
           <DialogActions sx={{ px: 3, pb: 2 }}>
-            <Button onClick={() => settle(false)} data-testid="confirm-cancel">
+            {/* Destructive actions start on Cancel, so a stray Enter does not archive anything. */}
+            <Button onClick={() => settle(false)} autoFocus={pending.danger} data-testid="confirm-cancel">
               {pending.cancelLabel ?? 'Cancel'}
             </Button>
             <Button
               onClick={() => settle(true)}
               variant="contained"
               color={pending.danger ? 'error' : 'primary'}
-              autoFocus
+              autoFocus={!pending.danger}
               data-testid="confirm-ok"
             >
               {pending.confirmLabel ?? 'Confirm'}

@@ -2,6 +2,7 @@
 import Alert from '@mui/material/Alert';
 import Snackbar from '@mui/material/Snackbar';
 import { create } from 'zustand';
+import { sentence } from './form';
 
 type Severity = 'success' | 'error' | 'info' | 'warning';
 interface Toast {
@@ -23,10 +24,10 @@ export const useToasts = create<ToastState>((set) => ({
   dismiss: (id) => set((s) => ({ queue: s.queue.filter((t) => t.id !== id) })),
 }));
 
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const messageOf = (e: unknown): string => sentence(e instanceof Error ? e.message : String(e));
 
 export const toast = {
-  success: (message: string) => useToasts.getState().push(message, 'success'),
+  success: (message: string) => useToasts.getState().push(sentence(message), 'success'),
   info: (message: string) => useToasts.getState().push(message, 'info'),
   error: (e: unknown) => useToasts.getState().push(messageOf(e), 'error'),
 };

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { ApiError } from '../api/client';
 import type { Banner } from './FormBanner';
-import { type FieldErrors, type FormApi, fieldErrorsOf } from './form';
+import { type FieldErrors, type FormApi, fieldErrorsOf, sentence } from './form';
 import { toast } from './toasts';
 
 export function useSave(form: FormApi<unknown>, what: string) {
@@ -16,7 +16,7 @@ export function useSave(form: FormApi<unknown>, what: string) {
   const run = async (clientErrors: FieldErrors, call: () => Promise<void>, conflictAction?: Banner['action']): Promise<boolean> => {
     if (Object.keys(clientErrors).length > 0) {
       form.setErrors(clientErrors);
-      setBanner({ severity: 'error', message: `The ${what} was not saved: please correct the highlighted fields.` });
+      setBanner({ severity: 'error', message: `Could not save the ${what}: please correct the highlighted fields.` });
       return false;
     }
     setBusy(true);
@@ -28,14 +28,14 @@ export function useSave(form: FormApi<unknown>, what: string) {
       const fields = fieldErrorsOf(e);
       if (fields) {
         form.setErrors(fields);
-        setBanner({ severity: 'error', message: `The ${what} was not saved: please correct the highlighted fields.` });
+        setBanner({ severity: 'error', message: `Could not save the ${what}: please correct the highlighted fields.` });
         const n = Object.keys(fields).length;
-        toast.error(`The ${what} was not saved: ${n === 1 ? 'one field needs' : `${n} fields need`} attention`);
+        toast.error(`Could not save the ${what}: ${n === 1 ? 'one field needs' : `${n} fields need`} attention`);
       } else if (e instanceof ApiError && e.body.code === 'CONFLICT') {
-        setBanner({ severity: 'warning', message: e.message, action: conflictAction });
+        setBanner({ severity: 'warning', message: sentence(e.message), action: conflictAction });
         toast.error(e.message);
       } else {
-        setBanner({ severity: 'error', message: (e as Error).message });
+        setBanner({ severity: 'error', message: sentence((e as Error).message) });
         toast.error(e);
       }
       return false;

@@ -23,6 +23,19 @@ export const ProductCreateInput = z.object({
   kind: ProductKind.default('service'),
   active: z.boolean().default(true),
 });
+/** Patch: every field optional and WITHOUT defaults, so fields left out are never reset. */
+export const ProductPatch = z
+  .object({
+    sku,
+    name: z.string().trim().min(1, 'is required').max(200),
+    description: z.string().max(5000),
+    unit: Unit,
+    taxCategory: TaxCategory,
+    kind: ProductKind,
+    active: z.boolean(),
+  })
+  .partial();
+
 export const Product = z.object({
   id: Id,
   sku: z.string(),
@@ -73,6 +86,20 @@ function refineInterval(v: { interval?: string; intervalCount?: number }, ctx: z
 }
 export const PlanCreateInput = z.object(planFields).superRefine(refineInterval);
 
+/** Patch: every field optional and WITHOUT defaults, so fields left out are never reset. */
+export const PlanPatch = z
+  .object({
+    code: planCode,
+    name: z.string().trim().min(1, 'is required').max(200),
+    interval: BillingInterval,
+    intervalCount: z.number().int().min(1).max(120),
+    prices: pricesSchema,
+    trialDays: z.number().int().min(0).max(365),
+    active: z.boolean(),
+  })
+  .partial()
+  .superRefine(refineInterval);
+
 export const Plan = z.object({
   id: Id,
   productId: Id,
@@ -103,7 +130,7 @@ export const catalogOps = {
   'products.create': op({ name: 'products.create', summary: 'Create a product', mutating: true, input: ProductCreateInput, output: Product }),
   'products.update': op({
     name: 'products.update', summary: 'Update a product', mutating: true,
-    input: z.object({ id: Id, expectedVersion: z.number().int().optional(), patch: ProductCreateInput.partial() }), output: Product,
+    input: z.object({ id: Id, expectedVersion: z.number().int().optional(), patch: ProductPatch }), output: Product,
   }),
   'products.get': op({ name: 'products.get', summary: 'Get a product', mutating: false, input: z.object({ id: Id }), output: Product }),
   'products.list': op({
@@ -114,7 +141,7 @@ export const catalogOps = {
   'plans.create': op({ name: 'plans.create', summary: 'Create a plan (billing interval and prices per currency)', mutating: true, input: PlanCreateInput, output: Plan }),
   'plans.update': op({
     name: 'plans.update', summary: 'Update a plan', mutating: true,
-    input: z.object({ id: Id, expectedVersion: z.number().int().optional(), patch: z.object(planFields).omit({ productId: true }).partial().superRefine(refineInterval) }),
+    input: z.object({ id: Id, expectedVersion: z.number().int().optional(), patch: PlanPatch }),
     output: Plan,
   }),
   'plans.get': op({ name: 'plans.get', summary: 'Get a plan', mutating: false, input: z.object({ id: Id }), output: Plan }),

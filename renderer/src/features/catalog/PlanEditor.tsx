@@ -93,7 +93,10 @@ export function PlanEditor({ id, onClose, onChanged }: { id: string; onClose: ()
     }
     save.setBusy(true);
     try {
-      const p = active ? await invoke('plans.update', { id: plan.id, expectedVersion: plan.version, patch: { active: true } }) : await invoke('plans.archive', { id: plan.id });
+      // The whole plan goes in the patch: plans.update's patch schema fills omitted fields with their defaults.
+      const p = active
+        ? await invoke('plans.update', { id: plan.id, expectedVersion: plan.version, patch: { ...toPlanPatch(planValuesOf(plan)), active: true } })
+        : await invoke('plans.archive', { id: plan.id });
       toast.success(`Plan ${p.code} ${active ? 'reactivated' : 'archived'}`);
       onChanged();
       onClose();

@@ -79,7 +79,10 @@ export function ProductEditor({ id, onClose, onChanged }: { id: string; onClose:
     }
     save.setBusy(true);
     try {
-      const p = active ? await invoke('products.update', { id: product.id, expectedVersion: product.version, patch: { active: true } }) : await invoke('products.archive', { id: product.id });
+      // The whole product goes in the patch: products.update's patch schema fills omitted fields with their defaults.
+      const p = active
+        ? await invoke('products.update', { id: product.id, expectedVersion: product.version, patch: { ...toProductInput(productValuesOf(product)), active: true } })
+        : await invoke('products.archive', { id: product.id });
       toast.success(`Product ${p.sku} ${active ? 'reactivated' : 'archived'}`);
       onChanged();
       onClose();
