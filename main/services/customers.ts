@@ -186,7 +186,11 @@ export const customerHandlers: HandlerMap<CustomerOps> = {
 };
 
 /** Tables that refer to a customer (extended as subscriptions and invoices land). */
-export const CUSTOMER_REFERENCES: { table: string; column: string; label: string }[] = [{ table: 'customers', column: 'parent_id', label: 'child accounts' }];
+export const CUSTOMER_REFERENCES: { table: string; column: string; label: string }[] = [
+  { table: 'customers', column: 'parent_id', label: 'child accounts' },
+  { table: 'subscriptions', column: 'customer_id', label: 'subscriptions' },
+  { table: 'invoices', column: 'customer_id', label: 'invoices' },
+];
 
 function customerReferences(ctx: ServiceContext, id: string): string[] {
   const out: string[] = [];

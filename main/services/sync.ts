@@ -11,6 +11,7 @@ import { TrytonConnector } from '../sync/connectors/tryton';
 import { MissingSecretKeyError, type SecretStore, webSecretStore } from '../sync/credentials';
 import { getOutboxRow, listParked, outboxCounts, type OutboxRecord } from '../sync/outbox';
 import { OutboxSender, type AckContext, type PushSummary, type SyncEvent } from '../sync/sender';
+import { listConflicts, listProductErp, readOwnership, resolveConflict, runPull, writeOwnership } from '../sync/pull/index';
 import { log } from '../platform/logger';
 import type { Backend } from './backend';
 import type { HandlerMap, ServiceContext } from './context';
@@ -83,6 +84,7 @@ export class SyncManager {
     return new RestConnector({
       baseUrl: r.baseUrl, auth, entities: { ...DEFAULT_REST_ENTITIES, ...r.entities }, timeoutMs: r.timeoutMs, pingPath: r.pingPath,
       batch: r.batchPath ? { path: r.batchPath, maxItems: r.batchMaxItems ?? 100 } : undefined,
+      ...(r.pull ? { pull: r.pull } : {}),
     });
   }
 
@@ -175,6 +177,14 @@ export class SyncManager {
     return this.sender.pushOnce({ force: true });
   }
 
+  /** The configured connector for a master-data pull (the sender's own; Tryton serialises its requests). */
+  connectorForPull(): Connector {
+    const cfg = this.config();
+    if (cfg.workOffline) throw new AppError('CONFLICT', 'Working offline: go back online (sync.setWorkOffline) to pull from the ERP');
+    if (!this.connector) throw new AppError('CONFLICT', cfg.connector === 'none' ? 'No ERP connector is configured: choose one under Sync settings (sync.configure)' : 'The ERP connector could not be started; check its settings and credentials');
+    return this.connector;
+  }
+
   async retry(id: string, payload: unknown, reason?: string): Promise<OutboxRecord> {
     if (this.sender) return this.sender.retry(id, { payload, reason, actor: 'user' });
     const { retryParked } = await import('../sync/outbox');
@@ -216,7 +226,8 @@ function wrapOutboxError(e: unknown): never {
   throw e;
 }
 
-type SyncOps = 'sync.status' | 'sync.getConfig' | 'sync.configure' | 'sync.setWorkOffline' | 'sync.pushNow' | 'sync.retry' | 'sync.skip' | 'sync.outbox';
+type SyncOps = 'sync.status' | 'sync.getConfig' | 'sync.configure' | 'sync.setWorkOffline' | 'sync.pushNow' | 'sync.retry' | 'sync.skip' | 'sync.outbox'
+  | 'sync.pull' | 'sync.conflicts' | 'sync.resolveConflict' | 'sync.getOwnership' | 'sync.setOwnership' | 'sync.erpProducts';
 
 export const syncHandlers: HandlerMap<SyncOps> = {
   async 'sync.status'(_i, ctx) {
@@ -267,5 +278,24 @@ export const syncHandlers: HandlerMap<SyncOps> = {
     if (input.aggregateType) { where.push('aggregate_type = ?'); args.push(input.aggregateType); }
     const ids = ctx.raw.prepare(`SELECT id FROM outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`).all(...args, input.limit) as { id: string }[];
     return ids.map((r) => entryOf(getOutboxRow(ctx.raw, r.id)!));
+  },
+  // ---------------------------------------------------------------- master-data pull (main/sync/pull)
+  async 'sync.pull'(input, ctx) {
+    return runPull(ctx, syncManagerOf(ctx).connectorForPull(), { entities: input.entities });
+  },
+  async 'sync.conflicts'(input, ctx) {
+    return listConflicts(ctx.raw, input);
+  },
+  async 'sync.resolveConflict'(input, ctx) {
+    return resolveConflict(ctx, input);
+  },
+  async 'sync.getOwnership'(_i, ctx) {
+    return readOwnership(ctx.raw);
+  },
+  async 'sync.setOwnership'(input, ctx) {
+    return writeOwnership(ctx.raw, input);
+  },
+  async 'sync.erpProducts'(input, ctx) {
+    return listProductErp(ctx.raw, input.productIds);
   },
 };

@@ -31,6 +31,27 @@ export interface PushReject {
 
 export type PushResult = PushAck | PushRetry | PushReject;
 
+/** Master data Cadence can pull from the remote system (main/sync/pull). */
+export type PullEntity = 'product' | 'customer';
+
+/**
+ * One remote record as the pull engine sees it: fields already in Cadence's names and shapes
+ * (product: sku, name, description, active, price (decimal string), currency, kind, unit;
+ * customer: number, name, vatId, email, country, billingAddress, currency, paymentTermsDays, tags, notes).
+ * A field that is absent (undefined) is not managed by the pull; null means "empty in the remote system".
+ */
+export interface PulledRecord {
+  /** The remote id (the same id a push acknowledges, stored in external_refs). */
+  externalId: string;
+  /** The remote human code (product code / party code). */
+  externalCode?: string;
+  /** When the remote record last changed (ISO); the next pull asks for changes since the largest one seen. */
+  updatedAt: string;
+  data: Record<string, unknown>;
+  /** Quantity available (goods only), when the remote system keeps stock. */
+  stock?: number;
+}
+
 export interface Connector {
   /** Stable name, used as the `connector` key in external_refs and sync_state. */
   readonly name: string;
@@ -43,6 +64,11 @@ export interface Connector {
    * Throwing means "nothing known about any row" (treated as a network failure for all of them).
    */
   push(rows: OutboxRow[]): Promise<PushResult[]>;
+  /**
+   * Master data changed since `since` (ISO, from an earlier record's updatedAt; absent: everything).
+   * Optional: connectors without it cannot pull. Throws when the remote cannot be read.
+   */
+  pull?(entity: PullEntity, since?: string): Promise<PulledRecord[]>;
   /** Releases sessions / sockets. */
   close?(): Promise<void>;
 }

@@ -6,12 +6,16 @@ import type { z } from 'zod';
 import { catalogOps } from './ops/catalog';
 import { customerOps } from './ops/customers';
 import { pricingOps } from './ops/pricing';
+import { pricebookOps } from './ops/pricebooks';
+import { bundleOps } from './ops/bundles';
 import { systemOps } from './ops/system';
 import { subscriptionOps } from './ops/subscriptions';
 import { usageOps } from './ops/usage';
 import { invoiceOps } from './ops/invoices';
 import { billingOps } from './ops/billing';
 import { syncOps } from './ops/sync';
+import { orderOps } from './ops/orders';
+import { locationOps } from './ops/locations';
 import type { OpDef } from './op';
 
 export const operations = {
@@ -19,11 +23,15 @@ export const operations = {
   ...customerOps,
   ...catalogOps,
   ...pricingOps,
+  ...pricebookOps,
+  ...bundleOps,
   ...syncOps,
   ...subscriptionOps,
   ...usageOps,
   ...invoiceOps,
   ...billingOps,
+  ...locationOps,
+  ...orderOps,
 } as const;
 
 export type Operations = typeof operations;

@@ -48,4 +48,23 @@ export const syncCommands: CliCommand[] = [
       ctx.out(`sync connector: ${cfg.connector}${cfg.hasSecret ? ' (secret stored encrypted)' : ''}`);
     },
   },
+  {
+    name: 'sync pull',
+    usage: 'sync pull --data DIR [--entities product,customer] [--json]',
+    summary: 'Pull changed products and customers from the ERP (field ownership, conflicts) and print a summary',
+    async run(ctx) {
+      const backend = await ctx.open();
+      const list = flagString(ctx.args.flags, 'entities');
+      const entities = list ? list.split(',').map((e) => e.trim()).filter(Boolean) as ('product' | 'customer')[] : undefined;
+      const s = await backend.call('sync.pull', entities ? { entities } : {});
+      if (ctx.args.flags.json) return void ctx.out(JSON.stringify(s, null, 2));
+      for (const e of s.entities) {
+        ctx.out(`${e.entity}s: fetched ${e.fetched}, unchanged ${e.unchanged}, created ${e.created}, updated ${e.updated}, kept ${e.kept}, conflicts ${e.conflicts}, skipped ${e.skipped}${e.since ? ` (changes since ${e.since})` : ''}`);
+      }
+      ctx.out(`sync pull: fetched ${s.fetched}, unchanged ${s.unchanged}, created ${s.created}, updated ${s.updated}, conflicts ${s.conflicts}, skipped ${s.skipped}; ${Math.round(s.durationMs)} ms`);
+      for (const e of s.errors) ctx.out(`  skipped ${e.entity} ${e.externalId}: ${e.message}`);
+      if (s.conflicts > 0) ctx.out('  open conflicts are listed by sync.conflicts and resolved with sync.resolveConflict');
+      return s.skipped > 0 ? 3 : 0;
+    },
+  },
 ];

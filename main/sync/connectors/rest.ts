@@ -8,7 +8,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { OutboxRow } from '../../db/entities';
-import { ack, parseRetryAfter, reject, retry, type Connector, type PushResult } from '../connector';
+import { ack, parseRetryAfter, reject, retry, type Connector, type PulledRecord, type PullEntity, type PushResult } from '../connector';
 
 export type RestAuth =
   | { type: 'none' }
@@ -52,7 +52,40 @@ export interface RestConnectorOptions {
   /** Fields of the JSON answer holding the remote id and number. */
   idField?: string;
   numberField?: string;
+  /** Master-data pull: GET `${baseUrl}${path}?since=ISO` per entity; the answer is an array or { items: [...] }. */
+  pull?: RestPullOptions;
   fetch?: typeof fetch;
+}
+
+export interface RestPullOptions {
+  /** Per entity path. Default { product: '/products', customer: '/accounts' }. */
+  paths?: Partial<Record<PullEntity, string>>;
+  /**
+   * Per entity field mapping, Cadence field → remote field (the same direction as a push mapping; it is read in
+   * reverse). Default: the push mapping of the entity (entities.product / entities.customer), else none (the remote
+   * uses Cadence's names).
+   */
+  fields?: Partial<Record<PullEntity, Record<string, string>>>;
+  /** Remote field holding the id (default: idField, else 'id') and the last change (default 'updatedAt', then 'updated_at'). */
+  idField?: string;
+  updatedAtField?: string;
+  /** Remote field holding the available stock of a product (default 'stock'). */
+  stockField?: string;
+}
+
+/** Reads a remote item back into Cadence's names: the reverse of `mapFields`. */
+export function unmapFields(item: unknown, fields: Record<string, string> | undefined): Record<string, unknown> {
+  if (!item || typeof item !== 'object') return {};
+  if (!fields) return { ...(item as Record<string, unknown>) };
+  const out: Record<string, unknown> = {};
+  for (const [cadence, remote] of Object.entries(fields)) {
+    const v = getPath(item, remote);
+    if (v !== undefined) setPath(out, cadence, v);
+  }
+  // remote fields the mapping does not mention keep their own names (a partial mapping renames only some fields)
+  const mappedRoots = new Set(Object.values(fields).map((k) => k.split('.')[0]));
+  for (const [k, v] of Object.entries(item as Record<string, unknown>)) if (!mappedRoots.has(k) && !(k in out)) out[k] = v;
+  return out;
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -280,6 +313,48 @@ export class RestConnector implements Connector {
       results[x.i] = e ? this.itemResult(e) : retry('no result for this event in the batch answer');
     });
     return results as PushResult[];
+  }
+
+  /** GET `${path}?since=…` for the entity and maps each item back to Cadence's names. Throws on any failure. */
+  async pull(entity: PullEntity, since?: string): Promise<PulledRecord[]> {
+    const cfg = this.opts.pull ?? {};
+    const path = cfg.paths?.[entity] ?? (entity === 'product' ? '/products' : '/accounts');
+    const url = since ? `${path}${path.includes('?') ? '&' : '?'}since=${encodeURIComponent(since)}` : path;
+    let res: { status: number; text: string; headers: Headers };
+    try {
+      res = await this.request('GET', url, undefined, null);
+    } catch (e) {
+      throw new Error(`GET ${url}: ${e instanceof Error ? transportMessage(e) : String(e)}`);
+    }
+    if (res.status < 200 || res.status >= 300) throw new Error(`GET ${url}: ${errorMessageOf(res.status, res.text)}`);
+    let body: unknown;
+    try {
+      body = JSON.parse(res.text) as unknown;
+    } catch {
+      throw new Error(`GET ${url}: the answer is not JSON`);
+    }
+    const items = Array.isArray(body) ? body : (body as { items?: unknown } | null)?.items;
+    if (!Array.isArray(items)) throw new Error(`GET ${url}: expected an array or { items: [...] }`);
+    const fields = cfg.fields?.[entity] ?? this.opts.entities[entity]?.fields;
+    const idField = cfg.idField ?? this.opts.idField ?? 'id';
+    const stockField = cfg.stockField ?? 'stock';
+    return items.map((item, i): PulledRecord => {
+      const id = getPath(item, idField);
+      if (id === undefined || id === null || id === '') throw new Error(`GET ${url}: item ${i} has no "${idField}"`);
+      const data = unmapFields(item, fields);
+      const remoteUpdated = getPath(item, cfg.updatedAtField ?? 'updatedAt') ?? getPath(item, 'updated_at');
+      for (const k of [idField, 'updatedAt', 'updated_at', cfg.updatedAtField ?? 'updatedAt', stockField]) delete data[k];
+      if (data.id !== undefined) delete data.id;
+      const stock = getPath(item, stockField);
+      const code = entity === 'product' ? data.sku : data.number;
+      return {
+        externalId: String(id),
+        ...(typeof code === 'string' && code ? { externalCode: code } : {}),
+        updatedAt: typeof remoteUpdated === 'string' ? remoteUpdated : '',
+        data,
+        ...(typeof stock === 'number' || (typeof stock === 'string' && stock.trim() !== '' && Number.isFinite(Number(stock))) ? { stock: Number(stock) } : {}),
+      };
+    });
   }
 
   private itemResult(e: Record<string, unknown>): PushResult {

@@ -14,7 +14,7 @@
 import type { OutboxRow } from '../../db/entities';
 import { Decimal, dec, formatMinor, minorUnits } from '../../../shared/domain/money';
 import { isEuCountry } from '../../../shared/domain/vat';
-import { ack, reject, retry, type Connector, type PushResult } from '../connector';
+import { ack, reject, retry, type Connector, type PulledRecord, type PullEntity, type PushResult } from '../connector';
 import type { ErpCustomerPayload, ErpInvoicePayload, ErpPaymentPayload, ErpProductPayload } from '../payloads';
 import { tDate, tDecimal, TrytonClient, TrytonError, type TrytonClientOptions } from './tryton-rpc';
 
@@ -38,6 +38,10 @@ export interface TrytonConnectorOptions extends Omit<TrytonClientOptions, 'fetch
   confirmWarnings?: RegExp[];
   /** Decimal places Tryton accepts for unit prices (price_digits). Default 4. */
   priceDigits?: number;
+  /** Extra Tryton domain clauses for pulls, per entity (e.g. only parties of a category). */
+  pullDomain?: Partial<Record<PullEntity, unknown[]>>;
+  /** Read stock quantities of goods when the stock module is active (default true). */
+  pullStock?: boolean;
   fetch?: typeof fetch;
 }
 
@@ -77,6 +81,8 @@ export class TrytonConnector implements Connector {
   private readonly currencies = new Map<string, number>();
   private readonly products = new Map<string, { id: number; uom: number }>();
   private readonly countries = new Map<string, number | null>();
+  /** undefined: not checked yet; null: no stock module; else the warehouse ids. */
+  private warehouses: number[] | null | undefined;
 
   constructor(opts: TrytonConnectorOptions) {
     this.opts = opts;
@@ -631,4 +637,157 @@ export class TrytonConnector implements Connector {
     if (!moves.length) throw new TrytonError(`the pay wizard did not record ${description}`, 'server', 'wizard.account.invoice.pay');
     return { moveId: moves[0]! };
   }
+
+  // ---------------------------------------------------------------- pull (master data into Cadence)
+  /**
+   * Products (product.product + its template) or parties changed since `since`, in Cadence's field names.
+   * The external id is the product.product / party.party id (what a push acknowledges). Related records
+   * (addresses, e-mail contact mechanisms, identifiers, templates) count as changes of their product/party.
+   */
+  async pull(entity: PullEntity, since?: string): Promise<PulledRecord[]> {
+    await this.client.login();
+    return entity === 'product' ? this.pullProducts(since) : this.pullParties(since);
+  }
+
+  private async readMany<T>(model: string, ids: number[], fields: string[], context?: Record<string, unknown>): Promise<T[]> {
+    const out: T[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      if (context) out.push(...(await this.client.call<T[]>(`model.${model}.read`, () => [chunk, fields, { ...this.client.context, ...context }])));
+      else out.push(...(await this.client.read<T>(model, chunk, fields)));
+    }
+    return out;
+  }
+
+  /** Warehouses to count stock in, or null when Tryton has no stock module. */
+  private async stockWarehouses(): Promise<number[] | null> {
+    if (this.warehouses !== undefined) return this.warehouses;
+    try {
+      const f = await this.client.model<Record<string, unknown>>('product.product', 'fields_get', ['quantity']);
+      this.warehouses = 'quantity' in f ? await this.client.search('stock.location', [['type', '=', 'warehouse']]) : null;
+    } catch (e) {
+      if (e instanceof TrytonError && e.kind === 'network') throw e;
+      this.warehouses = null;
+    }
+    return this.warehouses;
+  }
+
+  private async pullProducts(since?: string): Promise<PulledRecord[]> {
+    const c = this.client;
+    const changed = since ? [['OR', ...['write_date', 'create_date', 'template.write_date', 'template.create_date'].map((f) => [f, '>=', tDateTime(since)])]] : [];
+    const ids = await c.search('product.product', [ACTIVE_ANY, ...changed, ...(this.opts.pullDomain?.product ?? [])], 0, null, [['id', 'ASC']]);
+    if (ids.length === 0) return [];
+    type P = { id: number; code: string | null; template: number; description: string | null; active: boolean | number; write_date: string | null; create_date: string | null };
+    type T = { id: number; name: string; list_price: string | null; type: string; active: boolean | number; default_uom: number; write_date: string | null; create_date: string | null };
+    const products = await this.readMany<P>('product.product', ids, ['id', 'code', 'template', 'description', 'active', 'write_date', 'create_date']);
+    const templates = new Map((await this.readMany<T>('product.template', [...new Set(products.map((p) => p.template))],
+      ['id', 'name', 'list_price', 'type', 'active', 'default_uom', 'write_date', 'create_date'])).map((t) => [t.id, t]));
+    const currency = await this.companyCurrencyCode();
+    const uomNames = new Map<number, string>();
+    for (const u of await c.searchRead<{ id: number; name: string }>('product.uom', [], ['id', 'name'])) uomNames.set(u.id, u.name);
+    const units = { ...DEFAULT_UNITS, ...this.opts.units };
+    const unitOf = (uom: number): string | undefined => {
+      const name = uomNames.get(uom);
+      return name === 'Unit' ? 'each' : Object.keys(units).find((k) => units[k] === name);
+    };
+    const stock = new Map<number, number>();
+    const goods = products.filter((p) => templates.get(p.template)?.type === 'goods').map((p) => p.id);
+    const warehouses = this.opts.pullStock === false || goods.length === 0 ? null : await this.stockWarehouses();
+    if (warehouses && warehouses.length) {
+      for (const q of await this.readMany<{ id: number; quantity: number }>('product.product', goods, ['id', 'quantity'], { locations: warehouses, with_childs: true })) {
+        stock.set(q.id, Number(q.quantity));
+      }
+    }
+    return products.map((p): PulledRecord => {
+      const t = templates.get(p.template)!;
+      const data: Record<string, unknown> = {
+        sku: p.code ?? '',
+        name: t.name,
+        description: p.description ?? '',
+        active: !!p.active && !!t.active,
+        price: t.list_price ?? '0',
+        currency,
+        kind: t.type === 'goods' ? 'physical' : 'service',
+      };
+      const unit = unitOf(t.default_uom);
+      if (unit) data.unit = unit;
+      return {
+        externalId: String(p.id),
+        ...(p.code ? { externalCode: p.code } : {}),
+        updatedAt: latest(p.write_date, p.create_date, t.write_date, t.create_date),
+        data,
+        ...(stock.has(p.id) ? { stock: stock.get(p.id)! } : {}),
+      };
+    });
+  }
+
+  private async companyCurrencyCode(): Promise<string> {
+    const company = this.client.context.company as number | undefined;
+    if (!company) throw new Refusal(`the Tryton user "${this.opts.username}" has no company`);
+    const [co] = await this.client.read<{ currency: number }>('company.company', [company], ['currency']);
+    const [cur] = await this.client.read<{ code: string }>('currency.currency', [co!.currency], ['code']);
+    return cur!.code;
+  }
+
+  private async pullParties(since?: string): Promise<PulledRecord[]> {
+    const c = this.client;
+    const dated = ['', 'addresses.', 'contact_mechanisms.', 'identifiers.'].flatMap((p) => [`${p}write_date`, `${p}create_date`]);
+    const changed = since ? [['OR', ...dated.map((f) => [f, '>=', tDateTime(since)])]] : [];
+    const ids = await c.search('party.party', [ACTIVE_ANY, ...changed, ...(this.opts.pullDomain?.customer ?? [])], 0, null, [['id', 'ASC']]);
+    if (ids.length === 0) return [];
+    type Party = { id: number; code: string | null; name: string; active: boolean | number; addresses: number[]; contact_mechanisms: number[]; identifiers: number[]; write_date: string | null; create_date: string | null };
+    type Addr = { id: number; street: string | null; city: string | null; postal_code: string | null; country: number | null; active: boolean | number; write_date: string | null; create_date: string | null };
+    type Mech = { id: number; type: string; value: string | null; active: boolean | number; write_date: string | null; create_date: string | null };
+    type Ident = { id: number; type: string | null; code: string; write_date: string | null; create_date: string | null };
+    const parties = await this.readMany<Party>('party.party', ids, ['id', 'code', 'name', 'active', 'addresses', 'contact_mechanisms', 'identifiers', 'write_date', 'create_date']);
+    const dates = ['write_date', 'create_date'];
+    const addrs = new Map((await this.readMany<Addr>('party.address', parties.flatMap((p) => p.addresses), ['id', 'street', 'city', 'postal_code', 'country', 'active', ...dates])).map((a) => [a.id, a]));
+    const mechs = new Map((await this.readMany<Mech>('party.contact_mechanism', parties.flatMap((p) => p.contact_mechanisms), ['id', 'type', 'value', 'active', ...dates])).map((m) => [m.id, m]));
+    const idents = new Map((await this.readMany<Ident>('party.identifier', parties.flatMap((p) => p.identifiers), ['id', 'type', 'code', ...dates])).map((i) => [i.id, i]));
+    const countryIds = [...new Set([...addrs.values()].map((a) => a.country).filter((x): x is number => x !== null))];
+    const countryCode = new Map((countryIds.length ? await this.readMany<{ id: number; code: string }>('country.country', countryIds, ['id', 'code']) : []).map((x) => [x.id, x.code]));
+    return parties.map((p): PulledRecord => {
+      const pa = p.addresses.map((id) => addrs.get(id)).filter((a): a is Addr => !!a);
+      const a = pa.find((x) => !!x.active) ?? pa[0];
+      const pm = p.contact_mechanisms.map((id) => mechs.get(id)).filter((m): m is Mech => !!m);
+      const email = pm.find((m) => m.type === 'email' && !!m.active && m.value) ?? pm.find((m) => m.type === 'email' && m.value);
+      const pi = p.identifiers.map((id) => idents.get(id)).filter((i): i is Ident => !!i);
+      const vat = pi.find((i) => i.type === 'eu_vat') ?? pi.find((i) => i.type === null);
+      const vatId = vat ? vat.code.replace(/[\s.-]/g, '').toUpperCase() : null;
+      const vatCountry = vatId && /^[A-Z]{2}/.test(vatId) ? (vatId.slice(0, 2) === 'EL' ? 'GR' : vatId.slice(0, 2)) : undefined;
+      const country = (a?.country ? countryCode.get(a.country) : undefined) ?? vatCountry;
+      const data: Record<string, unknown> = { name: p.name, vatId };
+      if (p.code) data.number = p.code;
+      if (email) data.email = email.value;
+      if (country) data.country = country;
+      if (a) {
+        const [line1, ...rest] = (a.street ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+        // a Cadence address needs a street, a city and a country: an incomplete Tryton address is left alone
+        if (line1 && a.city && country) {
+          data.billingAddress = { line1, line2: rest.join(', '), city: a.city, postalCode: a.postal_code ?? '', region: '', country };
+        }
+      }
+      return {
+        externalId: String(p.id),
+        ...(p.code ? { externalCode: p.code } : {}),
+        updatedAt: latest(p.write_date, p.create_date, ...pa.flatMap((x) => [x.write_date, x.create_date]), ...pm.flatMap((x) => [x.write_date, x.create_date]), ...pi.flatMap((x) => [x.write_date, x.create_date])),
+        data,
+      };
+    });
+  }
+}
+
+/** The latest of some ISO timestamps (Tryton leaves write_date empty until the first write). */
+function latest(...isos: (string | null | undefined)[]): string {
+  return isos.filter((x): x is string => !!x).sort().at(-1) ?? '';
+}
+
+/** Tryton datetime (UTC, as Tryton stores it) from an ISO timestamp. */
+function tDateTime(iso: string): Record<string, unknown> {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) throw new Error(`not a timestamp: ${iso}`);
+  return {
+    __class__: 'datetime', year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
+    hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), microsecond: d.getUTCMilliseconds() * 1000,
+  };
 }

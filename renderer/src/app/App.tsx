@@ -3,6 +3,7 @@ import CategoryIcon from '@mui/icons-material/Inventory2Outlined';
 import PeopleIcon from '@mui/icons-material/PeopleAltOutlined';
 import PlansIcon from '@mui/icons-material/EventRepeatOutlined';
 import SettingsIcon from '@mui/icons-material/SettingsOutlined';
+import SyncIcon from '@mui/icons-material/CloudSyncOutlined';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -23,6 +24,8 @@ import { CustomersPage } from '../features/customers/CustomersPage';
 import { PlansPage } from '../features/catalog/PlansPage';
 import { ProductsPage } from '../features/catalog/ProductsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { SyncIndicator } from '../features/sync/SyncIndicator';
+import { SyncPage } from '../features/sync/SyncPage';
 import { Brand } from './Brand';
 import { GlobalSearch } from './GlobalSearch';
 import { activeNav, NAV_ITEMS } from './nav';
@@ -36,6 +39,7 @@ const ICONS: Record<string, ReactNode> = {
   customers: <PeopleIcon fontSize="small" />,
   products: <CategoryIcon fontSize="small" />,
   plans: <PlansIcon fontSize="small" />,
+  sync: <SyncIcon fontSize="small" />,
   settings: <SettingsIcon fontSize="small" />,
 };
 
@@ -50,6 +54,7 @@ function routePage(route: string[]): Page | null {
   if (area === 'customers') return { title: 'Customers', crumb: 'Sales', body: <CustomersPage selected={a} /> };
   if (area === 'catalog' && a === 'products') return { title: 'Products', crumb: 'Catalog', body: <ProductsPage selected={b} /> };
   if (area === 'catalog' && a === 'plans') return { title: 'Plans', crumb: 'Catalog', body: <PlansPage selected={b} /> };
+  if (area === 'sync') return { title: 'ERP sync', crumb: 'Administration', body: <SyncPage tab={a} /> };
   if (area === 'settings') return { title: 'Settings', crumb: 'Administration', body: <SettingsPage /> };
   return null;
 }
@@ -130,6 +135,7 @@ function TopBar({ page }: { page: Page | null }) {
         </Typography>
       </Box>
       <GlobalSearch />
+      <SyncIndicator />
     </Box>
   );
 }

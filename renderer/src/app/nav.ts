@@ -11,7 +11,8 @@ export const NAV_ITEMS: NavItem[] = [
   { id: 'customers', label: 'Customers', route: ['customers'], section: 'Sales' },
   { id: 'products', label: 'Products', route: ['catalog', 'products'], section: 'Catalog' },
   { id: 'plans', label: 'Plans', route: ['catalog', 'plans'] },
-  { id: 'settings', label: 'Settings', route: ['settings'], section: 'Administration' },
+  { id: 'sync', label: 'ERP sync', route: ['sync'], section: 'Administration' },
+  { id: 'settings', label: 'Settings', route: ['settings'] },
 ];
 
 /** The nav item a route belongs to (its route is a prefix of the current one). */

@@ -6,6 +6,8 @@ const TONES = {
   grey: { bg: '#f1f2f4', fg: '#4b5563' },
   amber: { bg: '#fef3c7', fg: '#92400e' },
   blue: { bg: '#e8efff', fg: '#1e40af' },
+  red: { bg: '#fde8e8', fg: '#991b1b' },
+  violet: { bg: '#f1ebff', fg: '#5b21b6' },
 } as const;
 export type Tone = keyof typeof TONES;
 

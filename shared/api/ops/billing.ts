@@ -77,7 +77,7 @@ export type BillingProgress = z.output<typeof BillingProgress>;
 
 export const billingOps = {
   'billing.run': op({
-    name: 'billing.run', summary: 'Start a billing run (returns its id; wait:true waits for the result)', mutating: false,
+    name: 'billing.run', summary: 'Start a billing run (returns its id; wait:true waits for the result)', mutating: true, selfManaged: true,
     input: z.object({
       wait: z.boolean().default(false),
       /** auto: a worker thread in web / desktop mode, inline in the CLI and tests. */

@@ -1,9 +1,9 @@
 /**
  * Accounts receivable aging as of a date.
  *
- * Open items as of date A: every posted invoice and credit note issued on or before A, less the payment
- * allocations dated on or before A (credit notes are negative items: credit the customer still has);
- * payments not allocated to a document are negative "unapplied payment" items in the current bucket.
+ * Open items as of date A: every posted invoice issued on or before A, less the payments dated on or
+ * before A and the credit notes issued on or before A that correct it; credit left over (and credit notes
+ * that correct no invoice) and payments not allocated to a document are negative items in the current bucket.
  * Days past due = A − due date (the issue date when there is no due date). Buckets:
  *   current (≤ 0 days: not yet due), 1–30, 31–60, 61–90, 90+ (91 days and more).
  */
@@ -59,7 +59,18 @@ export interface OpenItem {
 /** Customer number/name per customer id, used for payment items (documents carry their own). */
 export type CustomerLookup = (customerId: string) => { number: string; name: string } | undefined;
 
-/** The open items as of `asOf` (items with nothing open are left out). */
+/** Statuses whose documents are written off and leave the receivables (the journal still has them). */
+export const WRITTEN_OFF_STATUSES: ReadonlySet<string> = new Set(['uncollectible', 'written_off']);
+
+/**
+ * The open items as of `asOf` (items with nothing open are left out):
+ * - an invoice is open for its amount − payments allocated to it by `asOf` − credit notes issued by `asOf`
+ *   that correct it (precedingInvoiceId); bucketed by its due date;
+ * - credit beyond what the corrected invoice still owed, and credit notes that correct no invoice, are
+ *   negative items of the credit note in the current bucket (credit the customer has);
+ * - payment amounts not allocated to a document are negative "payment" items in the current bucket.
+ * Written-off (uncollectible) documents are not receivables.
+ */
 export function openItemsAsOf(
   docs: readonly FinanceDocument[],
   payments: readonly FinancePayment[],
@@ -79,46 +90,47 @@ export function openItemsAsOf(
     if (unapplied !== 0) {
       const c = customerOf(p.customerId);
       items.push({
-        id: p.id,
-        kind: 'payment',
-        number: p.reference,
-        customerId: p.customerId,
-        customerNumber: c?.number ?? '',
-        customerName: c?.name ?? '',
-        currency: p.currency,
-        date: p.date,
-        dueDate: p.date,
-        amountMinor: -p.amountMinor,
-        openMinor: -unapplied,
-        daysPastDue: 0,
-        bucket: 'current',
+        id: p.id, kind: 'payment', number: p.reference, customerId: p.customerId, customerNumber: c?.number ?? '', customerName: c?.name ?? '',
+        currency: p.currency, date: p.date, dueDate: p.date, amountMinor: -p.amountMinor, openMinor: -unapplied, daysPastDue: 0, bucket: 'current',
       });
     }
   }
-  for (const fd of docs) {
-    if (!isPosted(fd) || fd.doc.issueDate > asOf) continue;
-    const s = docSign(fd);
-    const amount = docAmountMinor(fd);
-    // allocations to a credit note are refunds paid out of it (negative payments): they close it
-    const open = s * amount - (applied.get(fd.id) ?? 0);
-    if (open === 0) continue;
-    const due = fd.doc.dueDate ?? fd.doc.issueDate;
-    const days = daysPastDue(due, asOf);
-    items.push({
-      id: fd.id,
-      kind: fd.doc.kind,
-      number: fd.doc.number,
-      customerId: fd.customerId,
-      customerNumber: fd.doc.buyer.customerNumber ?? customerOf(fd.customerId)?.number ?? '',
-      customerName: fd.doc.buyer.legalName,
-      currency: fd.doc.currency,
-      date: fd.doc.issueDate,
-      dueDate: due,
-      amountMinor: s * amount,
-      openMinor: open,
-      daysPastDue: days,
-      bucket: bucketOf(days),
-    });
+  const live = docs.filter((d) => isPosted(d) && !WRITTEN_OFF_STATUSES.has(d.status) && d.doc.issueDate <= asOf);
+  const invoices = new Map(live.filter((d) => d.doc.kind === 'invoice').map((d) => [d.id, d]));
+  // credit notes applied to the invoice they correct
+  const creditsOf = new Map<string, FinanceDocument[]>();
+  for (const d of live) {
+    if (d.doc.kind === 'credit_note' && d.precedingInvoiceId && invoices.has(d.precedingInvoiceId)) {
+      const list = creditsOf.get(d.precedingInvoiceId) ?? [];
+      list.push(d);
+      creditsOf.set(d.precedingInvoiceId, list);
+    }
+  }
+  const item = (fd: FinanceDocument, open: number, dueDate: string): OpenItem => {
+    const days = fd.doc.kind === 'credit_note' ? 0 : daysPastDue(dueDate, asOf);
+    return {
+      id: fd.id, kind: fd.doc.kind, number: fd.doc.number, customerId: fd.customerId,
+      customerNumber: fd.doc.buyer.customerNumber ?? customerOf(fd.customerId)?.number ?? '', customerName: fd.doc.buyer.legalName,
+      currency: fd.doc.currency, date: fd.doc.issueDate, dueDate, amountMinor: docSign(fd) * docAmountMinor(fd), openMinor: open,
+      daysPastDue: days, bucket: bucketOf(days),
+    };
+  };
+  for (const fd of live) {
+    if (fd.doc.kind === 'invoice') {
+      const credits = creditsOf.get(fd.id) ?? [];
+      const credited = credits.reduce((s, c) => s + docAmountMinor(c), 0);
+      const open = docAmountMinor(fd) - (applied.get(fd.id) ?? 0) - credited;
+      if (open > 0) items.push(item(fd, open, fd.doc.dueDate ?? fd.doc.issueDate));
+      else if (open < 0) {
+        // over-credited: the excess is credit the customer has, shown on the latest credit note
+        const last = [...credits].sort((a, b) => (a.doc.issueDate < b.doc.issueDate ? -1 : a.doc.issueDate > b.doc.issueDate ? 1 : a.doc.number.localeCompare(b.doc.number))).pop();
+        items.push(last ? item(last, open, last.doc.issueDate) : item(fd, open, fd.doc.dueDate ?? fd.doc.issueDate));
+      }
+    } else if (!(fd.precedingInvoiceId && invoices.has(fd.precedingInvoiceId))) {
+      // a stand-alone credit note; allocations to it are refunds paid out of it (negative payments)
+      const open = -docAmountMinor(fd) - (applied.get(fd.id) ?? 0);
+      if (open !== 0) items.push(item(fd, open, fd.doc.issueDate));
+    }
   }
   return items.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.number.localeCompare(b.number)));
 }

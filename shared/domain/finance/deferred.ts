@@ -91,17 +91,21 @@ export function recognitionSegments(amountMinor: number, issueDate: string, star
     dateParts(day);
     return [{ month: monthOf(day), start: day, end: day, days: 1, amountMinor }];
   }
-  const daily = dailyRecognition(amountMinor, start, end);
+  const n = dayNumber(end) - dayNumber(start) + 1;
+  if (n < 1) throw new RangeError(`service period ${start} – ${end} ends before it starts`);
+  // allocateMinor over n equal weights gives every day q and the first r days one more (ties go to the
+  // earliest index): summed per month in O(months) instead of O(days); equal to dailyRecognition (tested).
+  const q = Math.floor(amountMinor / n);
+  const r = amountMinor - q * n;
   const segments: RecognitionSegment[] = [];
   const first = dayNumber(start);
   let i = 0;
-  while (i < daily.length) {
+  while (i < n) {
     const date = fromDayNumber(first + i);
     const [y, m, d] = dateParts(date);
-    const left = Math.min(daysInMonth(y, m) - d + 1, daily.length - i);
-    let sum = 0;
-    for (let k = 0; k < left; k++) sum += daily[i + k]!;
-    segments.push({ month: monthOf(date), start: date, end: addDays(date, left - 1), days: left, amountMinor: sum });
+    const left = Math.min(daysInMonth(y, m) - d + 1, n - i);
+    const extra = Math.max(0, Math.min(r, i + left) - i);
+    segments.push({ month: monthOf(date), start: date, end: addDays(date, left - 1), days: left, amountMinor: q * left + extra });
     i += left;
   }
   return segments;

@@ -14,6 +14,11 @@ export interface StatementLine {
   reference: string;
   description: string;
   dueDate?: string;
+  /** Invoices: the service period; credit notes: the corrected invoice; payments: method and documents. */
+  servicePeriod?: { start: string; end: string };
+  corrects?: string;
+  method?: string;
+  appliedTo?: string[];
   debitMinor: number;
   creditMinor: number;
   balanceMinor: number;
@@ -64,6 +69,8 @@ export function buildStatement(args: {
         reference: d.doc.number,
         description: isCredit ? `Credit note${corrects}` : d.doc.servicePeriod ? `Invoice, service ${d.doc.servicePeriod.start} – ${d.doc.servicePeriod.end}` : 'Invoice',
         ...(d.doc.dueDate && !isCredit ? { dueDate: d.doc.dueDate } : {}),
+        ...(d.doc.servicePeriod && !isCredit ? { servicePeriod: d.doc.servicePeriod } : {}),
+        ...(d.doc.precedingInvoice ? { corrects: d.doc.precedingInvoice.number } : {}),
         debitMinor: Math.max(signed, 0),
         creditMinor: Math.max(-signed, 0),
       });
@@ -73,13 +80,15 @@ export function buildStatement(args: {
   for (const p of pays) {
     if (p.date < from) opening -= p.amountMinor;
     else if (p.date <= to) {
-      const applied = p.allocations.map((a) => numberOf.get(a.documentId)).filter(Boolean);
+      const applied = p.allocations.map((a) => numberOf.get(a.documentId)).filter((n): n is string => !!n);
       const refund = p.amountMinor < 0;
       lines.push({
         date: p.date,
         kind: refund ? 'refund' : 'payment',
         reference: p.reference,
         description: `${refund ? 'Refund' : 'Payment'}${p.method ? ` (${p.method.replace(/_/g, ' ')})` : ''}${applied.length ? `, applied to ${applied.join(', ')}` : ''}`,
+        ...(p.method ? { method: p.method } : {}),
+        ...(applied.length ? { appliedTo: applied } : {}),
         debitMinor: Math.max(-p.amountMinor, 0),
         creditMinor: Math.max(p.amountMinor, 0),
       });

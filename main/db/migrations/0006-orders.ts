@@ -1,0 +1,227 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Recurring orders for physical goods (owned by main/services/orders).
+ *
+ * - ship_to_locations: delivery addresses per customer (at most one active default each), contacts as JSON.
+ * - product_attributes: price group (swap/substitute family), pack size and MOQ of a product, beside `products`.
+ * - product_stock: available stock per product as brought by the catalog pull (stock.update).
+ * - order_schedules / order_schedule_items: what is delivered when, to which location, invoiced how. A schedule may
+ *   belong to a billing subscription (subscription_id) or one of its items (subscription_item_id); those are soft
+ *   references (no FK) so this module does not depend on the billing tables' lifecycle.
+ * - sales_orders: upcoming occurrences and released sales orders. UNIQUE (schedule_id, occurrence_date) — one order
+ *   per scheduled delivery, whatever happens (a moved delivery keeps its occurrence_date, delivery_date moves).
+ *   `number` is assigned at release from the 'sales_order' series, inside the releasing transaction (gapless); a
+ *   released order always has one (CHECK).
+ * - sales_order_lines: lines with override flags, fixed prices after release, fulfilment and invoicing progress.
+ * - sales_order_events: timeline (release, ERP status, shipment reports — idempotent by (order, source, reference)).
+ * - sales_order_invoicing: ledger of charge/credit lines owed to / written on invoices.
+ * - order_policies: shipping fee, free-shipping threshold, volume discount, horizon — 'default' and per customer.
+ */
+export const ORDERS_MIGRATION_SQL: readonly string[] = [
+  `CREATE TABLE ship_to_locations (
+      id TEXT PRIMARY KEY NOT NULL,
+      customer_id TEXT NOT NULL REFERENCES customers(id),
+      name TEXT NOT NULL,
+      line1 TEXT NOT NULL,
+      line2 TEXT NOT NULL DEFAULT '',
+      city TEXT NOT NULL,
+      postal_code TEXT NOT NULL DEFAULT '',
+      region TEXT NOT NULL DEFAULT '',
+      country TEXT NOT NULL,
+      contacts TEXT NOT NULL DEFAULT '[]',
+      delivery_notes TEXT NOT NULL DEFAULT '',
+      is_default INTEGER NOT NULL DEFAULT 0,
+      status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','archived')),
+      external_ref TEXT,
+      version INTEGER NOT NULL DEFAULT 1,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL)`,
+  `CREATE INDEX idx_ship_to_customer ON ship_to_locations(customer_id, status)`,
+  `CREATE UNIQUE INDEX ux_ship_to_default ON ship_to_locations(customer_id) WHERE is_default = 1 AND status = 'active'`,
+  `CREATE TABLE product_attributes (
+      product_id TEXT PRIMARY KEY NOT NULL REFERENCES products(id),
+      price_group TEXT,
+      pack_size TEXT,
+      moq TEXT,
+      updated_at TEXT NOT NULL)`,
+  `CREATE INDEX idx_product_attributes_group ON product_attributes(price_group) WHERE price_group IS NOT NULL`,
+  `CREATE TABLE product_stock (
+      product_id TEXT PRIMARY KEY NOT NULL REFERENCES products(id),
+      available TEXT NOT NULL,
+      as_of TEXT NOT NULL,
+      source TEXT NOT NULL DEFAULT 'manual',
+      updated_at TEXT NOT NULL)`,
+  `CREATE TABLE order_schedules (
+      id TEXT PRIMARY KEY NOT NULL,
+      customer_id TEXT NOT NULL REFERENCES customers(id),
+      subscription_id TEXT,
+      subscription_item_id TEXT,
+      location_id TEXT NOT NULL REFERENCES ship_to_locations(id),
+      name TEXT NOT NULL DEFAULT '',
+      currency TEXT NOT NULL,
+      unit TEXT NOT NULL CHECK (unit IN ('day','week','month')),
+      every INTEGER NOT NULL CHECK (every >= 1),
+      anchor_date TEXT NOT NULL,
+      weekday INTEGER CHECK (weekday BETWEEN 1 AND 7),
+      day_of_month INTEGER CHECK (day_of_month BETWEEN 1 AND 31),
+      lead_days INTEGER NOT NULL CHECK (lead_days BETWEEN 0 AND 90),
+      end_date TEXT,
+      invoicing_mode TEXT NOT NULL CHECK (invoicing_mode IN ('per_delivery','billing_cycle','on_shipment')),
+      status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','paused','ended')),
+      generated_through TEXT,
+      po_number TEXT,
+      notes TEXT NOT NULL DEFAULT '',
+      version INTEGER NOT NULL DEFAULT 1,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL)`,
+  `CREATE INDEX idx_order_schedules_customer ON order_schedules(customer_id, status)`,
+  `CREATE INDEX idx_order_schedules_subscription ON order_schedules(subscription_id) WHERE subscription_id IS NOT NULL`,
+  `CREATE UNIQUE INDEX ux_order_schedules_item ON order_schedules(subscription_item_id) WHERE subscription_item_id IS NOT NULL`,
+  `CREATE TABLE order_schedule_items (
+      id TEXT PRIMARY KEY NOT NULL,
+      schedule_id TEXT NOT NULL REFERENCES order_schedules(id),
+      position INTEGER NOT NULL,
+      product_id TEXT NOT NULL REFERENCES products(id),
+      plan_id TEXT REFERENCES plans(id),
+      subscription_item_id TEXT,
+      quantity TEXT NOT NULL,
+      description TEXT,
+      start_date TEXT,
+      end_date TEXT,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL)`,
+  `CREATE INDEX idx_order_schedule_items_schedule ON order_schedule_items(schedule_id, position)`,
+  `CREATE INDEX idx_order_schedule_items_sub_item ON order_schedule_items(subscription_item_id) WHERE subscription_item_id IS NOT NULL`,
+  `CREATE TABLE sales_orders (
+      id TEXT PRIMARY KEY NOT NULL,
+      number TEXT UNIQUE,
+      customer_id TEXT NOT NULL REFERENCES customers(id),
+      subscription_id TEXT,
+      schedule_id TEXT REFERENCES order_schedules(id),
+      location_id TEXT NOT NULL REFERENCES ship_to_locations(id),
+      occurrence_date TEXT,
+      delivery_date TEXT NOT NULL,
+      release_date TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('upcoming','skipped','released','confirmed','partially_shipped','shipped','invoiced','canceled')),
+      invoicing_mode TEXT NOT NULL CHECK (invoicing_mode IN ('per_delivery','billing_cycle','on_shipment')),
+      invoice_status TEXT NOT NULL DEFAULT 'none' CHECK (invoice_status IN ('none','partial','invoiced')),
+      currency TEXT NOT NULL,
+      overrides TEXT NOT NULL DEFAULT '{}',
+      skip_reason TEXT,
+      estimated INTEGER NOT NULL DEFAULT 1,
+      price_date TEXT,
+      goods_minor INTEGER NOT NULL DEFAULT 0,
+      discount_minor INTEGER NOT NULL DEFAULT 0,
+      discount_percent TEXT NOT NULL DEFAULT '0',
+      shipping_minor INTEGER NOT NULL DEFAULT 0,
+      net_minor INTEGER NOT NULL DEFAULT 0,
+      tax_minor INTEGER NOT NULL DEFAULT 0,
+      gross_minor INTEGER NOT NULL DEFAULT 0,
+      invoiced_minor INTEGER NOT NULL DEFAULT 0,
+      tax_breakdown TEXT NOT NULL DEFAULT '[]',
+      notes TEXT NOT NULL DEFAULT '[]',
+      ship_to TEXT,
+      stock_short INTEGER NOT NULL DEFAULT 0,
+      release_error TEXT,
+      release_run_id TEXT,
+      erp_order_number TEXT,
+      erp_status TEXT,
+      erp_updated_at TEXT,
+      shipment_reported_at TEXT,
+      released_at TEXT,
+      confirmed_at TEXT,
+      shipped_at TEXT,
+      canceled_at TEXT,
+      cancel_reason TEXT,
+      version INTEGER NOT NULL DEFAULT 1,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL,
+      CHECK (number IS NOT NULL OR status IN ('upcoming','skipped','canceled')))`,
+  `CREATE UNIQUE INDEX ux_sales_orders_occurrence ON sales_orders(schedule_id, occurrence_date) WHERE schedule_id IS NOT NULL`,
+  `CREATE INDEX idx_sales_orders_release ON sales_orders(status, release_date)`,
+  `CREATE INDEX idx_sales_orders_customer ON sales_orders(customer_id, delivery_date)`,
+  `CREATE INDEX idx_sales_orders_delivery ON sales_orders(delivery_date)`,
+  `CREATE INDEX idx_sales_orders_erp ON sales_orders(erp_order_number) WHERE erp_order_number IS NOT NULL`,
+  `CREATE TABLE sales_order_lines (
+      id TEXT PRIMARY KEY NOT NULL,
+      order_id TEXT NOT NULL REFERENCES sales_orders(id),
+      position INTEGER NOT NULL,
+      line_key TEXT NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('product','discount','shipping')),
+      schedule_item_id TEXT,
+      product_id TEXT REFERENCES products(id),
+      plan_id TEXT,
+      sku TEXT,
+      description TEXT NOT NULL,
+      unit TEXT,
+      quantity TEXT NOT NULL,
+      unit_price TEXT,
+      amount_minor INTEGER,
+      tax_category TEXT NOT NULL DEFAULT 'standard',
+      tax_code TEXT,
+      tax_rate TEXT,
+      tax_minor INTEGER,
+      price_source TEXT,
+      price_lines TEXT,
+      original_product_id TEXT,
+      original_quantity TEXT,
+      one_off INTEGER NOT NULL DEFAULT 0,
+      shipped_qty TEXT NOT NULL DEFAULT '0',
+      backordered_qty TEXT NOT NULL DEFAULT '0',
+      substitute_product_id TEXT,
+      invoiced_qty TEXT NOT NULL DEFAULT '0',
+      invoiced_minor INTEGER NOT NULL DEFAULT 0,
+      stock_short INTEGER NOT NULL DEFAULT 0,
+      available_qty TEXT,
+      suggested_substitute_id TEXT,
+      UNIQUE (order_id, line_key))`,
+  `CREATE INDEX idx_sales_order_lines_order ON sales_order_lines(order_id, position)`,
+  `CREATE INDEX idx_sales_order_lines_product ON sales_order_lines(product_id)`,
+  `CREATE TABLE sales_order_events (
+      id TEXT PRIMARY KEY NOT NULL,
+      order_id TEXT NOT NULL REFERENCES sales_orders(id),
+      at TEXT NOT NULL,
+      event TEXT NOT NULL,
+      source TEXT NOT NULL DEFAULT 'cadence',
+      reference TEXT,
+      details TEXT NOT NULL DEFAULT '{}')`,
+  `CREATE INDEX idx_sales_order_events_order ON sales_order_events(order_id, id)`,
+  `CREATE UNIQUE INDEX ux_sales_order_events_ref ON sales_order_events(order_id, event, source, reference) WHERE reference IS NOT NULL`,
+  `CREATE TABLE sales_order_invoicing (
+      id TEXT PRIMARY KEY NOT NULL,
+      order_id TEXT NOT NULL REFERENCES sales_orders(id),
+      order_line_id TEXT NOT NULL REFERENCES sales_order_lines(id),
+      type TEXT NOT NULL CHECK (type IN ('charge','credit')),
+      reason TEXT NOT NULL,
+      description TEXT NOT NULL,
+      product_id TEXT,
+      quantity TEXT NOT NULL,
+      unit_price TEXT NOT NULL,
+      amount_minor INTEGER NOT NULL,
+      tax_category TEXT NOT NULL,
+      status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','invoiced')),
+      invoice_id TEXT,
+      invoice_line_id TEXT,
+      created_at TEXT NOT NULL,
+      invoiced_at TEXT)`,
+  `CREATE INDEX idx_sales_order_invoicing_order ON sales_order_invoicing(order_id)`,
+  `CREATE INDEX idx_sales_order_invoicing_pending ON sales_order_invoicing(status, order_id) WHERE status = 'pending'`,
+  `CREATE TABLE order_policies (
+      scope TEXT PRIMARY KEY NOT NULL,
+      policy TEXT NOT NULL,
+      updated_at TEXT NOT NULL)`,
+];
+
+export class Orders1764000000006 implements MigrationInterface {
+  name = 'Orders1764000000006';
+  async up(q: QueryRunner): Promise<void> {
+    for (const sql of ORDERS_MIGRATION_SQL) await q.query(sql);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    for (const t of ['order_policies', 'sales_order_invoicing', 'sales_order_events', 'sales_order_lines', 'sales_orders',
+      'order_schedule_items', 'order_schedules', 'product_stock', 'product_attributes', 'ship_to_locations']) {
+      await q.query(`DROP TABLE ${t}`);
+    }
+  }
+}

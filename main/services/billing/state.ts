@@ -1,0 +1,469 @@
+/**
+ * A subscription as stored (rows) and as the pure billing core sees it (SubscriptionSnapshot), the effective
+ * price schedules (priceScheduleFor, with the prices of already billed periods frozen), the existing lines of the
+ * window, the usage aggregates and the call to proposeLines.
+ */
+import {
+  addDays, addMonthsClamped, dateParts, daysInMonth, maxDate, proposeLines,
+  type ItemChange, type PricePoint, type ProposeResult, type SubscriptionSnapshot, type UsageAggregate,
+  usageWindowsDue, type ExistingLine, type IsoDate, type SubscriptionStatus as CoreStatus,
+} from '../../../shared/domain/billing';
+import { Decimal, dec, decStr } from '../../../shared/domain/money';
+import { isTransactionModel, type ChargeModel } from '../../../shared/domain/pricing';
+import { AppError } from '../../../shared/api/errors';
+import type { SubscriptionStatus } from '../../../shared/api/ops/subscriptions';
+import { priceScheduleFor } from '../pricebooks';
+import { json, parseJson, st, type Db } from './db';
+import { applyWindow } from './window';
+
+export interface SubRow {
+  id: string;
+  customer_id: string;
+  currency: string;
+  status: SubscriptionStatus;
+  start_date: string;
+  anchor_day: number;
+  interval_months: number;
+  trial_end: string | null;
+  trial_end_action: 'convert' | 'cancel';
+  term_months: number | null;
+  term_end: string | null;
+  current_term_end: string | null;
+  auto_renew: number;
+  renewal_uplift_pct: string;
+  notice_days: number;
+  cancel_at: string | null;
+  cancel_credit: 'none' | 'prorated';
+  cancel_reason: string | null;
+  proration_policy: 'none' | 'day' | 'second';
+  proration_invoicing: 'next_invoice' | 'immediately';
+  po_number: string | null;
+  buyer_reference: string | null;
+  notes: string;
+  next_billing_date: string | null;
+  bill_from: string;
+  status_checked_through: string | null;
+  price_locks: string;
+  last_run_id: string | null;
+  billing_error: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ItemRow {
+  id: string;
+  subscription_id: string;
+  position: number;
+  kind: 'recurring' | 'usage';
+  role: 'base' | 'addon';
+  timing: 'advance' | 'arrears';
+  plan_id: string;
+  product_id: string;
+  description: string;
+  quantity: string;
+  metric: string | null;
+  aggregation: 'sum' | 'count' | 'max' | 'unique_count' | 'last' | null;
+  aggregation_property: string | null;
+  model: string | null;
+  tax_category: string;
+  start_date: string | null;
+  end_date: string | null;
+  created_at: string;
+}
+
+export interface ChangeRow {
+  id: string;
+  subscription_id: string;
+  item_id: string;
+  effective_date: string;
+  effective_at: string | null;
+  quantity: string | null;
+  plan_id: string | null;
+  product_id: string | null;
+  description: string | null;
+  tax_category: string | null;
+  created_at: string;
+  canceled_at: string | null;
+}
+
+export interface PauseRow {
+  id: string;
+  subscription_id: string;
+  from_date: string;
+  until_date: string | null;
+  created_at: string;
+}
+
+/** Everything stored about one subscription. Mutable copies: changes are applied to a state, then saved. */
+export interface SubState {
+  sub: SubRow;
+  items: ItemRow[];
+  changes: ChangeRow[];
+  pauses: PauseRow[];
+}
+
+// ------------------------------------------------------------------------------------------------ loading
+
+const SQL_SUB = 'SELECT * FROM subscriptions WHERE id = ?';
+const SQL_ITEMS = 'SELECT * FROM subscription_items WHERE subscription_id = ? ORDER BY position';
+const SQL_CHANGES = 'SELECT * FROM subscription_changes WHERE subscription_id = ? AND canceled_at IS NULL ORDER BY effective_date, created_at, id';
+const SQL_PAUSES = 'SELECT * FROM subscription_pauses WHERE subscription_id = ? ORDER BY from_date, id';
+
+export function loadState(db: Db, id: string): SubState | null {
+  const sub = st(db, SQL_SUB).get(id) as SubRow | undefined;
+  if (!sub) return null;
+  return {
+    sub,
+    items: st(db, SQL_ITEMS).all(id) as ItemRow[],
+    changes: st(db, SQL_CHANGES).all(id) as ChangeRow[],
+    pauses: st(db, SQL_PAUSES).all(id) as PauseRow[],
+  };
+}
+
+export function mustLoadState(db: Db, id: string): SubState {
+  const s = loadState(db, id);
+  if (!s) throw AppError.notFound('subscription', id);
+  return s;
+}
+
+/** Loads many subscriptions with four queries (the billing run's batches). */
+export function loadStates(db: Db, ids: readonly string[]): Map<string, SubState> {
+  const out = new Map<string, SubState>();
+  if (ids.length === 0) return out;
+  const arg = JSON.stringify(ids);
+  for (const sub of st(db, 'SELECT * FROM subscriptions WHERE id IN (SELECT value FROM json_each(?))').all(arg) as SubRow[]) {
+    out.set(sub.id, { sub, items: [], changes: [], pauses: [] });
+  }
+  for (const r of st(db, 'SELECT * FROM subscription_items WHERE subscription_id IN (SELECT value FROM json_each(?)) ORDER BY subscription_id, position').all(arg) as ItemRow[]) {
+    out.get(r.subscription_id)?.items.push(r);
+  }
+  for (const r of st(db, 'SELECT * FROM subscription_changes WHERE subscription_id IN (SELECT value FROM json_each(?)) AND canceled_at IS NULL ORDER BY subscription_id, effective_date, created_at, id').all(arg) as ChangeRow[]) {
+    out.get(r.subscription_id)?.changes.push(r);
+  }
+  for (const r of st(db, 'SELECT * FROM subscription_pauses WHERE subscription_id IN (SELECT value FROM json_each(?)) ORDER BY subscription_id, from_date, id').all(arg) as PauseRow[]) {
+    out.get(r.subscription_id)?.pauses.push(r);
+  }
+  return out;
+}
+
+export const cloneState = (s: SubState): SubState => ({
+  sub: { ...s.sub },
+  items: s.items.map((i) => ({ ...i })),
+  changes: s.changes.map((c) => ({ ...c })),
+  pauses: s.pauses.map((p) => ({ ...p })),
+});
+
+// ------------------------------------------------------------------------------------------------ terms and status
+
+/** Renewal boundaries of the term: the initial end + j × months (keeping a clamped month-end day), j ≥ 0. */
+export function termBoundary(sub: Pick<SubRow, 'term_end' | 'term_months' | 'start_date'>, j: number): IsoDate | null {
+  if (!sub.term_end || !sub.term_months) return null;
+  const end = sub.term_end;
+  const [ey, em, ed] = dateParts(end);
+  const startDay = dateParts(sub.start_date)[2];
+  const anchor = ed === daysInMonth(ey, em) && startDay > ed ? startDay : ed;
+  return addMonthsClamped(`${end.slice(0, 8)}01`, j * sub.term_months, anchor);
+}
+
+/** The exclusive end of the term in force on `d` (the renewal date); the initial end when it does not renew. */
+export function currentTermEnd(sub: SubRow, d: IsoDate): IsoDate | null {
+  if (!sub.term_end || !sub.term_months) return null;
+  if (!sub.auto_renew) return sub.term_end;
+  for (let j = 0; j < 10_000; j++) {
+    const b = termBoundary(sub, j)!;
+    if (b > d) return b;
+  }
+  return null;
+}
+
+/** Initial term end for a start date and length (the generator's rule: start + months, clamped). */
+export const initialTermEnd = (startDate: IsoDate, months: number): IsoDate => addMonthsClamped(startDate, months);
+
+export type BaseStatus = Exclude<SubscriptionStatus, 'past_due'>;
+
+/** The state on day `d`, from the dates alone (past_due is an overlay decided by dunning). */
+export function baseStatusAt(s: SubState, d: IsoDate): BaseStatus {
+  const sub = s.sub;
+  if (sub.cancel_at && sub.cancel_at <= d) return 'canceled';
+  if (sub.term_end && sub.term_months && !sub.auto_renew && sub.term_end <= d) return 'expired';
+  if (s.pauses.some((p) => p.from_date <= d && (p.until_date === null || d < p.until_date))) return 'paused';
+  if (sub.trial_end && d < sub.trial_end) return 'trial';
+  return 'active';
+}
+
+/** The stored status a subscription should have on `d`, keeping the past_due overlay on an active one. */
+export function statusAt(s: SubState, d: IsoDate, pastDue = s.sub.status === 'past_due'): SubscriptionStatus {
+  const base = baseStatusAt(s, d);
+  return base === 'active' && pastDue ? 'past_due' : base;
+}
+
+const coreStatus = (s: SubscriptionStatus): CoreStatus =>
+  s === 'trial' ? 'trialing' : s === 'past_due' ? 'active' : s;
+
+/** Dates (ascending, unique) at which something about the subscription takes effect (status, term, change). */
+export function eventDates(s: SubState, after: IsoDate, upTo: IsoDate | null): IsoDate[] {
+  const sub = s.sub;
+  const ds = new Set<IsoDate>();
+  const add = (d: string | null | undefined) => {
+    if (d && d > after && (upTo === null || d <= upTo)) ds.add(d);
+  };
+  add(sub.trial_end);
+  add(sub.cancel_at);
+  if (sub.term_end && sub.term_months) {
+    if (!sub.auto_renew) add(sub.term_end);
+    else {
+      for (let j = 0; j < 10_000; j++) {
+        const b = termBoundary(sub, j)!;
+        if (b <= after) continue;
+        if (upTo !== null && b > upTo) break;
+        add(b);
+        if (upTo === null) break;
+      }
+    }
+  }
+  for (const p of s.pauses) {
+    add(p.from_date);
+    add(p.until_date);
+  }
+  for (const c of s.changes) add(c.effective_date);
+  for (const i of s.items) {
+    add(i.start_date);
+    add(i.end_date);
+  }
+  return [...ds].sort();
+}
+
+/** The first event date after `d` (the billing run must look at the subscription again then), or null. */
+export function nextEventDate(s: SubState, d: IsoDate): IsoDate | null {
+  const all = eventDates(s, d, null);
+  return all.length ? all[0]! : null;
+}
+
+// ------------------------------------------------------------------------------------------------ prices
+
+interface PriceLocks {
+  /** Periods starting before this day are priced with the locked schedules. */
+  until?: string;
+  schedules?: Record<string, PricePoint[]>;
+}
+
+const priceKeyOf = (item: Pick<ItemRow, 'id' | 'model' | 'plan_id'>): string => (item.model ? `item:${item.id}` : item.plan_id);
+
+/** Entries of `sched` clipped to [lo, hi) (null = unbounded). */
+function clip(sched: readonly PricePoint[], lo: IsoDate | null, hi: IsoDate | null): PricePoint[] {
+  const out: PricePoint[] = [];
+  for (const p of sched) {
+    const from = lo !== null && p.validFrom < lo ? lo : p.validFrom;
+    const to = hi === null ? p.validTo : p.validTo === null || p.validTo > hi ? hi : p.validTo;
+    if (to === null || from < to) out.push({ validFrom: from, validTo: to, model: p.model });
+  }
+  return out;
+}
+
+/** Merges consecutive entries with the same model (keeps locks short). */
+function compact(sched: PricePoint[]): PricePoint[] {
+  const sorted = [...sched].sort((a, b) => (a.validFrom < b.validFrom ? -1 : a.validFrom > b.validFrom ? 1 : 0));
+  const out: PricePoint[] = [];
+  for (const p of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.validTo === p.validFrom && json(last.model) === json(p.model)) out[out.length - 1] = { ...last, validTo: p.validTo };
+    else out.push(p);
+  }
+  return out;
+}
+
+/** Resolves the price schedules a subscription needs, honouring its price locks. */
+export class PriceResolver {
+  private readonly locks: PriceLocks;
+  private readonly resolved = new Map<string, PricePoint[]>();
+  constructor(private readonly db: Db, private readonly s: SubState) {
+    this.locks = parseJson<PriceLocks>(s.sub.price_locks, {});
+  }
+
+  private current(planId: string, model: ChargeModel | null): PricePoint[] {
+    if (model) return [{ validFrom: '1900-01-01', validTo: null, model }];
+    return priceScheduleFor(this.db, { customerId: this.s.sub.customer_id, planId, currency: this.s.sub.currency })
+      .map((p) => ({ validFrom: p.validFrom, validTo: p.validTo, model: p.model as ChargeModel }));
+  }
+
+  /** The effective schedule: locked entries before `until`, today's prices after. */
+  schedule(key: string, planId: string, model: ChargeModel | null): PricePoint[] {
+    const hit = this.resolved.get(key);
+    if (hit) return hit;
+    const cur = this.current(planId, model);
+    const until = this.locks.until ?? null;
+    const locked = this.locks.schedules?.[key];
+    const eff = until && locked ? [...clip(locked, null, until), ...clip(cur, until, null)] : cur;
+    this.resolved.set(key, eff);
+    return eff;
+  }
+
+  forItem(item: ItemRow): PricePoint[] {
+    return this.schedule(priceKeyOf(item), item.plan_id, item.model ? (JSON.parse(item.model) as ChargeModel) : null);
+  }
+
+  forPlan(planId: string): PricePoint[] {
+    return this.schedule(planId, planId, null);
+  }
+
+  /** The locks after billing through `targetDate`: periods starting on or before it keep today's prices. */
+  lockedThrough(targetDate: IsoDate): string {
+    const until = maxDate(this.locks.until ?? '0000-01-01', addDays(targetDate, 1));
+    const schedules: Record<string, PricePoint[]> = {};
+    for (const [key, eff] of this.resolved) schedules[key] = compact(clip(eff, null, until));
+    for (const [key, old] of Object.entries(this.locks.schedules ?? {})) if (!schedules[key]) schedules[key] = old;
+    return json({ until, schedules });
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ snapshot
+
+export function toSnapshot(s: SubState, prices: PriceResolver): SubscriptionSnapshot {
+  const sub = s.sub;
+  const byId = new Map(s.items.map((i) => [i.id, i]));
+  const changes: ItemChange[] = [];
+  for (const c of s.changes) {
+    if (!byId.has(c.item_id)) continue;
+    changes.push({
+      id: c.id,
+      itemId: c.item_id,
+      effectiveDate: c.effective_date,
+      ...(c.effective_at ? { effectiveAt: c.effective_at } : {}),
+      ...(c.quantity !== null ? { quantity: c.quantity } : {}),
+      ...(c.plan_id ? { planId: c.plan_id, priceSchedule: prices.forPlan(c.plan_id) } : {}),
+      ...(c.product_id ? { productId: c.product_id } : {}),
+      ...(c.description ? { description: c.description } : {}),
+      ...(c.tax_category ? { taxCategory: c.tax_category } : {}),
+    });
+  }
+  return {
+    id: sub.id,
+    customerId: sub.customer_id,
+    currency: sub.currency,
+    startDate: sub.start_date,
+    anchorDay: sub.anchor_day,
+    intervalMonths: sub.interval_months,
+    alignment: 'prorate',
+    status: coreStatus(sub.status),
+    trialEnd: sub.trial_end,
+    pauses: s.pauses.map((p) => ({ from: p.from_date, until: p.until_date })),
+    cancelAt: sub.cancel_at,
+    cancelCredit: sub.cancel_credit,
+    term: sub.term_months && sub.term_end
+      ? { months: sub.term_months, endDate: sub.term_end, autoRenew: !!sub.auto_renew, renewalUpliftPct: sub.renewal_uplift_pct }
+      : null,
+    items: s.items.map((i) => ({
+      id: i.id,
+      kind: i.kind,
+      timing: i.timing,
+      planId: i.plan_id,
+      productId: i.product_id,
+      description: i.description,
+      quantity: i.quantity,
+      priceSchedule: prices.forItem(i),
+      ...(i.metric ? { metric: i.metric } : {}),
+      ...(i.aggregation ? { aggregation: i.aggregation } : {}),
+      taxCategory: i.tax_category,
+      startDate: i.start_date,
+      endDate: i.end_date,
+    })),
+    changes,
+    prorationPolicy: sub.proration_policy,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ existing lines and usage
+
+/** Lines already billed for the subscription in the window (credit notes count negative). */
+export function existingLines(db: Db, subscriptionId: string, windowStart: IsoDate | null): ExistingLine[] {
+  const rows = st(db, `SELECT l.line_key AS k, l.amount_minor AS a, i.kind AS kind FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+      WHERE l.subscription_id = ? AND l.line_key IS NOT NULL AND l.billed = 1 AND l.period_end > ?`).all(subscriptionId, windowStart ?? '0000-01-01') as { k: string; a: number; kind: string }[];
+  return rows.map((r) => ({ key: r.k, amountMinor: r.kind === 'credit_note' ? -r.a : r.a }));
+}
+
+export interface Aggregated {
+  quantity: string;
+  records: number;
+  transactions?: string[];
+}
+
+/** Aggregates an item's usage records in [from, to) (dates; `to` exclusive). */
+export function aggregateUsage(
+  db: Db, item: Pick<ItemRow, 'id' | 'aggregation' | 'aggregation_property'>, from: IsoDate, to: IsoDate, wantTransactions: boolean,
+): Aggregated {
+  const agg = item.aggregation ?? 'sum';
+  if (agg === 'count') {
+    const { n } = st(db, 'SELECT COUNT(*) AS n FROM usage_records WHERE item_id = ? AND occurred_at >= ? AND occurred_at < ?').get(item.id, from, to) as { n: number };
+    return { quantity: String(n), records: n };
+  }
+  if (agg === 'unique_count') {
+    const path = `$."${(item.aggregation_property ?? '').replace(/"/g, '')}"`;
+    const r = st(db, `SELECT COUNT(DISTINCT json_extract(properties, ?)) AS u, COUNT(*) AS n FROM usage_records WHERE item_id = ? AND occurred_at >= ? AND occurred_at < ?`)
+      .get(path, item.id, from, to) as { u: number; n: number };
+    return { quantity: String(r.u), records: r.n };
+  }
+  if (agg === 'last') {
+    const r = st(db, 'SELECT quantity FROM usage_records WHERE item_id = ? AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at DESC, id DESC LIMIT 1').get(item.id, from, to) as { quantity: string } | undefined;
+    const { n } = st(db, 'SELECT COUNT(*) AS n FROM usage_records WHERE item_id = ? AND occurred_at >= ? AND occurred_at < ?').get(item.id, from, to) as { n: number };
+    return { quantity: r ? decStr(dec(r.quantity)) : '0', records: n };
+  }
+  const rows = st(db, 'SELECT quantity FROM usage_records WHERE item_id = ? AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, id').all(item.id, from, to) as { quantity: string }[];
+  let acc = new Decimal(0);
+  for (const r of rows) {
+    const q = dec(r.quantity);
+    acc = agg === 'max' ? (q.gt(acc) ? q : acc) : acc.plus(q);
+  }
+  return { quantity: decStr(acc), records: rows.length, ...(wantTransactions && agg === 'sum' ? { transactions: rows.map((r) => r.quantity) } : {}) };
+}
+
+const modelAt = (sched: readonly PricePoint[], date: IsoDate): ChargeModel | null => {
+  let best: PricePoint | null = null;
+  for (const p of sched) if (p.validFrom <= date && (p.validTo === null || date < p.validTo) && (!best || p.validFrom > best.validFrom)) best = p;
+  return best?.model ?? null;
+};
+
+export const isTransactionPriced = (sched: readonly PricePoint[], date: IsoDate): boolean => {
+  const m = modelAt(sched, date);
+  return !!m && isTransactionModel(m);
+};
+
+// ------------------------------------------------------------------------------------------------ proposal
+
+export interface Proposal {
+  result: ProposeResult;
+  snapshot: SubscriptionSnapshot;
+  windowStart: IsoDate | null;
+  existing: ExistingLine[];
+  prices: PriceResolver;
+}
+
+export interface ProposeOptions {
+  /** Lines already billed (default: read from the store for the window). */
+  existing?: ExistingLine[];
+  /** Override the settled point (default: the subscription's bill_from). */
+  billFrom?: IsoDate | null;
+  prices?: PriceResolver;
+  rounding?: 'half_up' | 'half_even';
+}
+
+/** Every line due by `targetDate` that is not billed yet (windowed), with the next date something is due. */
+export function propose(db: Db, s: SubState, targetDate: IsoDate, opts: ProposeOptions = {}): Proposal {
+  const prices = opts.prices ?? new PriceResolver(db, s);
+  const full = toSnapshot(s, prices);
+  const { snapshot, windowStart } = applyWindow(full, opts.billFrom === undefined ? s.sub.bill_from : opts.billFrom);
+  const existing = opts.existing ?? existingLines(db, s.sub.id, windowStart);
+  const windows = usageWindowsDue([snapshot], targetDate, existing);
+  const usage: UsageAggregate[] = [];
+  if (windows.length) {
+    const itemById = new Map(s.items.map((i) => [i.id, i]));
+    const snapItem = new Map(snapshot.items.map((i) => [i.id, i]));
+    for (const w of windows) {
+      const item = itemById.get(w.itemId)!;
+      const a = aggregateUsage(db, item, w.periodStart, w.periodEnd, isTransactionPriced(snapItem.get(w.itemId)!.priceSchedule, w.periodStart));
+      usage.push({ subscriptionId: s.sub.id, itemId: w.itemId, periodStart: w.periodStart, periodEnd: w.periodEnd, quantity: a.quantity, ...(a.transactions ? { transactions: a.transactions } : {}) });
+    }
+  }
+  const result = proposeLines({ subscriptions: [snapshot], usage, existing, targetDate, ...(opts.rounding ? { rounding: opts.rounding } : {}) });
+  return { result, snapshot, windowStart, existing, prices };
+}

@@ -1,0 +1,43 @@
+/**
+ * Worker thread entry of the billing run (web / desktop mode): its own better-sqlite3 connection to the same WAL
+ * file, so the run never blocks the UI's event loop; progress is posted to the parent, which re-emits it as
+ * `billing.progress` events.
+ */
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+import { runBilling, toRun } from './run';
+
+export interface WorkerInput {
+  file: string;
+  /** Clock offset from the wall clock (the backend's clock may be shifted with --now). */
+  offsetMs: number;
+  trigger: string;
+  finalize: boolean;
+  owner: string;
+}
+
+export type WorkerMessage =
+  | { type: 'start'; runId: string; resumed: boolean }
+  | { type: 'progress'; progress: unknown }
+  | { type: 'finished'; run: unknown }
+  | { type: 'error'; message: string; busyRunId?: string };
+
+const input = workerData as WorkerInput;
+const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+
+const db = new Database(input.file);
+db.pragma('journal_mode = WAL');
+db.pragma('busy_timeout = 30000');
+db.pragma('foreign_keys = ON');
+db.pragma('synchronous = NORMAL');
+
+runBilling(db, { now: () => new Date(Date.now() + input.offsetMs) }, {
+  trigger: input.trigger,
+  finalize: input.finalize,
+  owner: input.owner,
+  onStart: (runId, resumed) => post({ type: 'start', runId, resumed }),
+  onProgress: (progress) => post({ type: 'progress', progress }),
+}).then(
+  (run) => post({ type: 'finished', run: toRun(run) }),
+  (e: Error & { run?: { id: string } }) => post({ type: 'error', message: e.message ?? String(e), ...(e.run ? { busyRunId: e.run.id } : {}) }),
+).finally(() => db.close());

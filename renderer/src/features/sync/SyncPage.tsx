@@ -1,0 +1,220 @@
+/**
+ * Sync (#/sync/<tab>): the ERP connection (online / offline / working offline), what waits in the outbox, the last
+ * success and error, "Work offline" and "Push now"; tabs for parked rows, the outbox and the connector settings.
+ */
+import SendIcon from '@mui/icons-material/CloudUploadOutlined';
+import Badge from '@mui/material/Badge';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import CircularProgress from '@mui/material/CircularProgress';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Switch from '@mui/material/Switch';
+import Tab from '@mui/material/Tab';
+import Tabs from '@mui/material/Tabs';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
+import { useEffect, useMemo, useState } from 'react';
+import { invoke } from '../../api/client';
+import { navigate } from '../../app/router';
+import { colors } from '../../app/theme';
+import { useLiveRefresh } from '../../components/events';
+import { formatDateTime } from '../../components/format';
+import { Stat } from '../../components/SectionCard';
+import { toast } from '../../components/toasts';
+import { ConnectorPanel } from './ConnectorPanel';
+import { connectionOf, type OutboxEntry, type SyncConfig, type SyncStatus, useSyncStore } from './model';
+import { OutboxPanel } from './OutboxPanel';
+import { ParkedPanel } from './ParkedPanel';
+import { StatusDot } from './SyncIndicator';
+
+type TabId = 'attention' | 'outbox' | 'connector';
+const TAB_IDS: TabId[] = ['attention', 'outbox', 'connector'];
+
+function describeConnector(c: SyncConfig | null): string {
+  if (!c) return '…';
+  if (c.connector === 'rest' && c.rest) return `REST connector · ${c.rest.baseUrl}`;
+  if (c.connector === 'tryton' && c.tryton) return `Tryton · ${c.tryton.url} · database ${c.tryton.database}`;
+  return 'No connector configured';
+}
+
+function StatusPanel({ status, config, onChanged }: { status: SyncStatus | null; config: SyncConfig | null; onChanged: () => void }) {
+  const setStatus = useSyncStore((s) => s.set);
+  const [pushing, setPushing] = useState(false);
+  const [switching, setSwitching] = useState(false);
+  const conn = connectionOf(status);
+
+  const pushNow = async () => {
+    setPushing(true);
+    try {
+      const r = await invoke('sync.pushNow', {});
+      if (!r.online) toast.info(`The ERP cannot be reached: ${r.pending} change${r.pending === 1 ? '' : 's'} wait in the outbox`);
+      else if (r.parked > 0) toast.error(`${r.sent} sent, ${r.parked} refused by the ERP (see Needs attention)`);
+      else toast.success(r.sent === 0 && r.pending === 0 ? 'Everything is already in the ERP' : `${r.sent} change${r.sent === 1 ? '' : 's'} sent${r.pending ? `, ${r.pending} still waiting` : ''}`);
+    } catch (e) {
+      toast.error(e);
+    } finally {
+      setPushing(false);
+      onChanged();
+    }
+  };
+
+  const setWorkOffline = async (workOffline: boolean) => {
+    setSwitching(true);
+    try {
+      setStatus(await invoke('sync.setWorkOffline', { workOffline }));
+      toast.success(workOffline ? 'Working offline: changes are kept until you go back online' : 'Back online: sending queued changes');
+    } catch (e) {
+      toast.error(e);
+    } finally {
+      setSwitching(false);
+      onChanged();
+    }
+  };
+
+  const pending = status?.pending ?? 0;
+  const blocked = status?.blocked ?? 0;
+  return (
+    <Paper variant="outlined" sx={{ borderRadius: 2, mb: 2 }} data-testid="sync-status">
+      <Stack direction="row" spacing={2} sx={{ px: 3, py: 1.75, alignItems: 'center', borderBottom: `1px solid ${colors.border}` }}>
+        <Box sx={{ flex: 1, minWidth: 0 }}>
+          <Typography variant="subtitle1" component="h2">
+            ERP connection
+          </Typography>
+          <Typography variant="body2" color="text.secondary" noWrap data-testid="sync-connector-summary">
+            {describeConnector(config)}
+          </Typography>
+        </Box>
+        <Tooltip title="Hold every change in the outbox (e.g. on a train, or while the ERP is being maintained)">
+          <FormControlLabel
+            control={<Switch checked={!!status?.workOffline} disabled={!status?.configured || switching} onChange={(e) => void setWorkOffline(e.target.checked)} slotProps={{ input: { 'aria-label': 'Work offline' } }} />}
+            label="Work offline"
+            data-testid="sync-work-offline"
+            sx={{ mr: 0.5, '& .MuiFormControlLabel-label': { fontSize: '0.875rem', fontWeight: 500 } }}
+          />
+        </Tooltip>
+        <Button
+          variant="contained"
+          startIcon={pushing ? <CircularProgress size={14} color="inherit" /> : <SendIcon />}
+          disabled={pushing || !status?.configured || status.workOffline}
+          onClick={() => void pushNow()}
+          data-testid="sync-push-now"
+        >
+          Push now
+        </Button>
+      </Stack>
+      <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(4, minmax(0, 1fr))', '& > *': { px: 3, py: 2 }, '& > * + *': { borderLeft: `1px solid ${colors.border}` } }}>
+        <Stat
+          label="Connection"
+          testId="sync-connection"
+          sub={conn.hint}
+        >
+          <Stack direction="row" spacing={1.25} sx={{ alignItems: 'center' }} component="span" data-state={conn.state}>
+            <StatusDot color={conn.color} size={10} pulse={conn.state === 'checking'} />
+            <span>{conn.label}</span>
+          </Stack>
+        </Stat>
+        <Stat
+          label="Waiting to be sent"
+          testId="sync-pending"
+          sub={
+            blocked > 0
+              ? `${blocked} wait behind a parked change of the same record`
+              : pending === 0
+                ? 'The outbox is empty'
+                : status?.nextAttemptAt
+                  ? `Next attempt ${formatDateTime(status.nextAttemptAt)}`
+                  : 'Sent as soon as the ERP answers'
+          }
+        >
+          <span data-count={pending}>{status ? pending : '…'}</span>
+        </Stat>
+        <Stat label="Last success" testId="sync-last-success" sub={status ? `${status.done} sent in total${status.skipped ? `, ${status.skipped} skipped` : ''}` : undefined}>
+          {status?.lastSuccessAt ? formatDateTime(status.lastSuccessAt) : <Box component="span" sx={{ color: 'text.secondary', fontWeight: 500 }}>Not yet</Box>}
+        </Stat>
+        <Stat label="Last error" testId="sync-last-error" sub={status?.lastErrorAt ? formatDateTime(status.lastErrorAt) : undefined}>
+          {status?.lastError ? (
+            <Tooltip title={status.lastError}>
+              <Box component="span" sx={{ display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical', overflow: 'hidden', fontSize: '0.875rem', fontWeight: 500, color: '#991b1b', lineHeight: 1.45 }}>
+                {status.lastError}
+              </Box>
+            </Tooltip>
+          ) : (
+            <Box component="span" sx={{ color: 'text.secondary', fontWeight: 500 }}>None</Box>
+          )}
+        </Stat>
+      </Box>
+    </Paper>
+  );
+}
+
+export function SyncPage({ tab }: { tab?: string }) {
+  const current: TabId = TAB_IDS.includes(tab as TabId) ? (tab as TabId) : 'attention';
+  const status = useSyncStore((s) => s.status);
+  const refresh = useSyncStore((s) => s.refresh);
+  const [config, setConfig] = useState<SyncConfig | null>(null);
+  const [parked, setParked] = useState<OutboxEntry[] | null>(null);
+
+  const loadConfig = () =>
+    invoke('sync.getConfig', {})
+      .then(setConfig)
+      .catch((e) => toast.error(e));
+  const loadParked = () =>
+    invoke('sync.outbox', { status: 'parked', limit: 500 })
+      .then(setParked)
+      .catch(() => setParked((p) => p ?? []));
+
+  useEffect(() => {
+    void refresh();
+    void loadConfig();
+  }, [refresh]);
+  // Parked rows come and go with the status: reload them when their ids change.
+  const parkedKey = status ? status.parked.map((p) => p.id).join(',') : null;
+  useEffect(() => {
+    if (parkedKey !== null) void loadParked();
+  }, [parkedKey]);
+  useLiveRefresh(() => void refresh(), ['sync.status', 'data.changed'], { delayMs: 200, intervalMs: 5000 });
+
+  const parkedAt = useMemo(() => Object.fromEntries((status?.parked ?? []).map((p) => [p.id, p.parkedAt])), [status]);
+  const parkedCount = status?.parked.length ?? 0;
+  const changed = () => {
+    void refresh();
+    void loadParked();
+  };
+
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', flex: 1, minHeight: 0 }} data-testid="sync-page">
+      <StatusPanel status={status} config={config} onChanged={changed} />
+      <Tabs
+        value={current}
+        onChange={(_e, v: TabId) => navigate(['sync', v], true)}
+        sx={{ mb: 2, minHeight: 40, borderBottom: `1px solid ${colors.border}`, '& .MuiTab-root': { minHeight: 40, textTransform: 'none', fontWeight: 600, px: 2 } }}
+      >
+        <Tab
+          value="attention"
+          data-testid="sync-tab-attention"
+          label={
+            <Badge color="error" badgeContent={parkedCount} sx={{ '& .MuiBadge-badge': { right: -14, top: 9 } }}>
+              Needs attention
+            </Badge>
+          }
+          sx={{ pr: parkedCount ? 4 : 2 }}
+        />
+        <Tab value="outbox" label="Outbox" data-testid="sync-tab-outbox" />
+        <Tab value="connector" label="Connector" data-testid="sync-tab-connector" />
+      </Tabs>
+      {current === 'attention' && <ParkedPanel rows={parked} parkedAt={parkedAt} onChanged={changed} />}
+      {current === 'outbox' && <OutboxPanel />}
+      {current === 'connector' && (
+        <ConnectorPanel
+          config={config}
+          onSaved={(c) => {
+            setConfig(c);
+            setTimeout(() => void refresh(), 300);
+          }}
+        />
+      )}
+    </Box>
+  );
+}
