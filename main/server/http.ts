@@ -9,10 +9,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { httpStatusOf } from '../../shared/api/errors';
+import { AppError, httpStatusOf } from '../../shared/api/errors';
 import { buildOpenApi } from '../../shared/api/openapi';
 import type { Backend } from '../services/backend';
 import { APP_VERSION } from '../services/backend';
+import { resolveFile } from '../services/exports/store';
 
 export interface WebServerOptions {
   backend: Backend;
@@ -103,6 +104,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         if (url.pathname === '/api/openapi.json' && req.method === 'GET') return sendJson(res, 200, openapi);
         if (!authorized()) return err(res, 401, 'UNAUTHORIZED', 'Missing or wrong token: send Authorization: Bearer <token> or open the URL printed at start');
         if (url.pathname === '/api/events' && req.method === 'GET') return serveEvents(req, res, opts.backend);
+        if (url.pathname.startsWith('/api/download/') && (req.method === 'GET' || req.method === 'HEAD')) return serveDownload(url.pathname.slice('/api/download/'.length), req, res, opts.backend);
         if (req.method !== 'POST') return err(res, 405, 'BAD_REQUEST', 'Use POST /api/<operation> with a JSON body');
         const name = decodeURIComponent(url.pathname.slice('/api/'.length));
         const ctype = req.headers['content-type'] ?? '';
@@ -166,6 +168,26 @@ function serveEvents(req: http.IncomingMessage, res: http.ServerResponse, backen
   });
   const ping = setInterval(() => res.write(': ping\n\n'), 15000);
   req.on('close', () => { off(); clearInterval(ping); });
+}
+
+/** A file prepared by an export operation (exports.run), as an attachment. */
+function serveDownload(id: string, req: http.IncomingMessage, res: http.ServerResponse, backend: Backend): void {
+  let file: ReturnType<typeof resolveFile>;
+  try {
+    file = resolveFile(backend.base, decodeURIComponent(id));
+  } catch (e) {
+    if (e instanceof AppError) return sendJson(res, httpStatusOf(e.code), { error: e.toBody() });
+    throw e;
+  }
+  res.writeHead(200, {
+    'Content-Type': file.mediaType,
+    'Content-Length': String(file.size),
+    'Content-Disposition': `attachment; filename="${file.name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  if (req.method === 'HEAD') return void res.end();
+  fs.createReadStream(file.path).pipe(res);
 }
 
 function serveStatic(pathname: string, res: http.ServerResponse, root: string, authorized: boolean): void {

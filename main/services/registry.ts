@@ -9,6 +9,7 @@ import { systemHandlers } from './system';
 import { billingHandlers } from './billing/index';
 import { syncHandlers } from './sync';
 import { orderHandlers } from './orders/index';
+import { exportHandlers } from './exports/index';
 
 export const handlers: Handlers = {
   ...systemHandlers,
@@ -20,4 +21,5 @@ export const handlers: Handlers = {
   ...syncHandlers,
   ...billingHandlers,
   ...orderHandlers,
+  ...exportHandlers,
 };

@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/api/errors';
 import type { z } from 'zod';
-import type { Settings } from '../../shared/api/ops/system';
+import { Settings } from '../../shared/api/ops/system';
+import { checkVatId, normalizeVatId } from '../../shared/domain/vat';
 import { newId } from '../platform/ids';
 import { type HandlerMap, nowIso, type ServiceContext } from './context';
 import { DEFAULT_SERIES } from './numbering';
@@ -37,8 +38,10 @@ export function ensureBootstrap(raw: BetterSqlite3.Database): void {
   })();
 }
 
+/** The installation settings (only the keys of the Settings schema; other areas keep their own keys in the table). */
 export function readSettings(raw: BetterSqlite3.Database): SettingsT {
-  const rows = raw.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
+  const keys = Object.keys(Settings.shape);
+  const rows = raw.prepare(`SELECT key, value FROM settings WHERE key IN (${keys.map(() => '?').join(',')})`).all(...keys) as { key: string; value: string }[];
   const map = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value)]));
   return { ...DEFAULT_SETTINGS(), ...map } as SettingsT;
 }
@@ -59,6 +62,12 @@ export const systemHandlers: HandlerMap<SystemOps> = {
     return readSettings(ctx.raw);
   },
   async 'settings.update'(input, ctx) {
+    const country = input.companyCountry ?? readSettings(ctx.raw).companyCountry;
+    if (input.companyVatId) {
+      input = { ...input, companyVatId: normalizeVatId(input.companyVatId) };
+      const problem = checkVatId(input.companyVatId!, country);
+      if (problem) throw AppError.validation('companyVatId', problem);
+    }
     const put = ctx.raw.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     for (const [k, v] of Object.entries(input)) if (v !== undefined) put.run(k, JSON.stringify(v));
     return readSettings(ctx.raw);

@@ -16,6 +16,7 @@ import { billingOps } from './ops/billing';
 import { syncOps } from './ops/sync';
 import { orderOps } from './ops/orders';
 import { locationOps } from './ops/locations';
+import { exportOps } from './ops/exports';
 import type { OpDef } from './op';
 
 export const operations = {
@@ -32,7 +33,28 @@ export const operations = {
   ...billingOps,
   ...locationOps,
   ...orderOps,
+  ...exportOps,
 } as const;
+
+/** Every area's operation group, so duplicates can be refused (object spread would silently override). */
+export const OPERATION_GROUPS: Record<string, Record<string, OpDef<never, never> | unknown>> = {
+  systemOps, customerOps, catalogOps, pricingOps, pricebookOps, bundleOps, syncOps, subscriptionOps, usageOps, invoiceOps,
+  billingOps, locationOps, orderOps, exportOps,
+};
+
+/** Throws when two groups declare the same operation name, or a key differs from its op's `name`. */
+export function assertUniqueOperations(groups: Record<string, Record<string, unknown>> = OPERATION_GROUPS): void {
+  const seen = new Map<string, string>();
+  for (const [group, ops] of Object.entries(groups)) {
+    for (const [key, def] of Object.entries(ops)) {
+      const other = seen.get(key);
+      if (other) throw new Error(`operation ${key} is declared twice (${other} and ${group})`);
+      seen.set(key, group);
+      if ((def as { name?: string }).name !== key) throw new Error(`operation key ${key} differs from its name ${(def as { name?: string }).name}`);
+    }
+  }
+}
+assertUniqueOperations();
 
 export type Operations = typeof operations;
 export type OpName = keyof Operations;

@@ -15,15 +15,20 @@ const chromiumPath = findChromium();
 if (!chromiumPath) console.warn('[e2e] skipped: no Chromium found (set CHROMIUM_PATH, or install chromium / google-chrome)');
 
 interface Received {
+  erpId: string;
   path: string;
   auth: string | undefined;
   idempotencyKey: string | undefined;
   body: { eventType: string; aggregateType: string; data: Record<string, unknown> };
 }
 
-/** A tiny ERP: GET / answers (ping); POST /<entity> stores the envelope, refusing customers whose name contains "Reject". */
+/**
+ * A tiny ERP: GET / answers (ping); POST /<entity> stores the envelope, refusing customers whose name contains
+ * "Reject"; GET /accounts and /products serve master data for a pull.
+ */
 class FakeErp {
   received: Received[] = [];
+  accounts: Record<string, unknown>[] = [];
   private server: http.Server | null = null;
   port = 0;
   private seq = 0;
@@ -37,6 +42,8 @@ class FakeErp {
           res.writeHead(status, { 'Content-Type': 'application/json' });
           res.end(JSON.stringify(body));
         };
+        if (req.method === 'GET' && req.url?.startsWith('/accounts')) return json(200, { items: this.accounts });
+        if (req.method === 'GET' && req.url?.startsWith('/products')) return json(200, []);
         if (req.method === 'GET') return json(200, { ok: true, erp: 'fake' });
         let body: Received['body'];
         try {
@@ -47,8 +54,9 @@ class FakeErp {
         if (body.aggregateType === 'customer' && String(body.data?.name ?? '').includes('Reject')) {
           return json(422, { error: { message: `Customer "${String(body.data.name)}" refused: a customer group is required` } });
         }
-        this.received.push({ path: req.url ?? '', auth: req.headers.authorization, idempotencyKey: req.headers['idempotency-key'] as string | undefined, body });
-        json(201, { id: `erp-${++this.seq}`, number: `P${String(this.seq).padStart(5, '0')}` });
+        const erpId = `erp-${++this.seq}`;
+        this.received.push({ erpId, path: req.url ?? '', auth: req.headers.authorization, idempotencyKey: req.headers['idempotency-key'] as string | undefined, body });
+        json(201, { id: erpId, number: `P${String(this.seq).padStart(5, '0')}` });
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -146,6 +154,7 @@ describe.skipIf(!chromiumPath)('sync: ERP connector, offline outbox and parked r
     await page.getByTestId('toast-success').waitFor();
     await page.getByTestId('sync-has-secret').waitFor();
     expect(await fieldInput(page, 'secret').inputValue()).toBe(''); // never shown again
+    await screenshot(page, 'e2e-sync-connector.png');
     await expect.poll(indicatorState).toBe('online');
     expect(await page.getByTestId('sync-connector-summary').textContent()).toBe(`REST connector · ${erp.url}`);
 
@@ -185,10 +194,8 @@ describe.skipIf(!chromiumPath)('sync: ERP connector, offline outbox and parked r
     await page.getByTestId('sync-tab-outbox').click();
     await page.getByTestId('outbox-status-pending').click();
     await gridRow(page, 'outbox-grid', 'Offline Two GmbH').waitFor();
-    await expect.poll(() => page.locator('[data-testid="outbox-grid"] .ag-center-cols-container .ag-row').allTextContents()).toEqual([
-      expect.stringContaining('Offline Two GmbH'),
-      expect.stringContaining('Offline One GmbH'),
-    ]);
+    await expect.poll(() => gridRow(page, 'outbox-grid', 'Online Customer AG').count()).toBe(0); // sent: not waiting
+    expect(await gridRow(page, 'outbox-grid', 'Offline One GmbH').textContent()).toContain('Waiting');
     await screenshot(page, 'e2e-sync-offline.png');
     expect(erp.customers()).not.toContain('Offline One GmbH');
 
@@ -266,6 +273,53 @@ describe.skipIf(!chromiumPath)('sync: ERP connector, offline outbox and parked r
     await page.getByTestId('outbox-status-all').click();
     await expect.poll(() => gridRow(page, 'outbox-grid', 'Reject Again BV').textContent()).toContain('Skipped');
     await screenshot(page, 'e2e-sync-outbox.png');
+    expectNoErrors();
+  });
+
+  it('pulls customer changes from the ERP, and resolves a conflict on a shared field in the Conflicts tab', async () => {
+    const c = (await api(server, 'customers.list', { search: 'Online Customer AG' })).items[0];
+    const erpId = erp.received.find((r) => r.body.eventType === 'customer.created' && r.body.data.name === 'Online Customer AG')!.erpId;
+    const account = (over: Record<string, unknown>) => ({
+      id: erpId, number: c.number, name: c.name, vatId: c.vatId, email: c.email, country: c.country, billingAddress: c.billingAddress, ...over,
+    });
+
+    // the first pull links the ERP's record to the customer pushed earlier (the same values: unchanged)
+    erp.accounts = [account({ updatedAt: '2026-01-09T09:00:00Z' })];
+    await page.getByTestId('sync-pull-now').click();
+    await expect.poll(() => page.getByTestId('toast-success').textContent()).toBe('Pulled 1 record from the ERP: 0 new, 0 updated, 1 unchanged');
+    // the ERP alone changed the email: the next pull takes it
+    erp.accounts = [account({ email: 'ap@online.example', updatedAt: '2026-01-10T09:00:00Z' })];
+    await page.getByTestId('sync-pull-now').click();
+    await expect.poll(() => page.getByTestId('toast-success').textContent()).toBe('Pulled 1 record from the ERP: 0 new, 1 updated, 0 unchanged');
+    expect((await api(server, 'customers.get', { id: c.id })).email).toBe('ap@online.example');
+
+    // both sides renamed it: a conflict for the user to decide
+    await api(server, 'customers.update', { id: c.id, patch: { name: 'Online Customer AG (Cadence)' } });
+    erp.accounts = [account({ email: 'ap@online.example', name: 'Online Customer AG (ERP)', updatedAt: '2026-01-11T09:00:00Z' })];
+    await page.getByTestId('sync-pull-now').click();
+    await expect.poll(() => page.getByTestId('toast-info').textContent()).toContain('1 conflict');
+    await expect.poll(() => page.getByTestId('sync-tab-conflicts').textContent()).toBe('Conflicts1');
+    await page.getByTestId('sync-tab-conflicts').click();
+    const row = page.locator('[data-testid^="conflict-row-"]', { hasText: 'Online Customer AG' });
+    await row.waitFor();
+    const text = await row.textContent();
+    expect(text).toContain('Name');
+    expect(text).toContain('Online Customer AG (Cadence)');
+    expect(text).toContain('Online Customer AG (ERP)');
+    await screenshot(page, 'e2e-sync-conflicts.png');
+    await row.getByTestId('conflict-take-erp').click();
+    await page.getByTestId('conflicts-empty').waitFor();
+    expect((await api(server, 'customers.get', { id: c.id })).name).toBe('Online Customer AG (ERP)');
+    await page.getByTestId('conflicts-status-resolved').click();
+    await expect.poll(() => page.locator('[data-testid^="conflict-row-"]').first().textContent()).toContain("Took the ERP's");
+
+    // field ownership: make the name Cadence's
+    await page.getByTestId('sync-tab-ownership').click();
+    await page.getByTestId('ownership-customer-name-cadence').click();
+    await page.getByTestId('ownership-save').click();
+    await page.getByTestId('toast-success').waitFor();
+    expect((await api(server, 'sync.getOwnership', {})).customer.name).toBe('cadence');
+    await screenshot(page, 'e2e-sync-ownership.png');
     expectNoErrors();
   });
 });

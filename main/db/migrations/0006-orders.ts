@@ -143,6 +143,8 @@ export const ORDERS_MIGRATION_SQL: readonly string[] = [
   `CREATE INDEX idx_sales_orders_customer ON sales_orders(customer_id, delivery_date)`,
   `CREATE INDEX idx_sales_orders_delivery ON sales_orders(delivery_date)`,
   `CREATE INDEX idx_sales_orders_erp ON sales_orders(erp_order_number) WHERE erp_order_number IS NOT NULL`,
+  `CREATE INDEX idx_sales_orders_location ON sales_orders(location_id)`,
+  `CREATE INDEX idx_sales_orders_schedule ON sales_orders(schedule_id, status)`,
   `CREATE TABLE sales_order_lines (
       id TEXT PRIMARY KEY NOT NULL,
       order_id TEXT NOT NULL REFERENCES sales_orders(id),
@@ -206,6 +208,8 @@ export const ORDERS_MIGRATION_SQL: readonly string[] = [
       created_at TEXT NOT NULL,
       invoiced_at TEXT)`,
   `CREATE INDEX idx_sales_order_invoicing_order ON sales_order_invoicing(order_id)`,
+  // the FK from sales_order_invoicing to sales_order_lines needs it (replacing lines would scan the ledger otherwise)
+  `CREATE INDEX idx_sales_order_invoicing_line ON sales_order_invoicing(order_line_id)`,
   `CREATE INDEX idx_sales_order_invoicing_pending ON sales_order_invoicing(status, order_id) WHERE status = 'pending'`,
   `CREATE TABLE order_policies (
       scope TEXT PRIMARY KEY NOT NULL,

@@ -13,7 +13,7 @@ import type { BillingSettings } from '../../../shared/api/ops/billing';
 import type { ChangePreview, InvoicePreview, PreviewLine } from '../../../shared/api/ops/subscriptions';
 import { type Db } from './db';
 import {
-  customerRow, finalizeInvoice, insertDraft, openRunDraft, Products, recomputeDraft, taxOptionsFor, writeLines, type Finalized, type PartySnapshot,
+  addLinesToDraft, customerRow, finalizeInvoice, insertDraft, openRunDraft, Products, taxOptionsFor, writeLines, type Finalized, type PartySnapshot,
 } from './invoicing';
 import { catchUpLifecycle, saveSub } from './lifecycle';
 import {
@@ -54,8 +54,7 @@ export function billSubscription(ctx: BillContext, s: SubState): BillOutcome {
   if (lines.length) {
     const finalizeAfter = new Date(Date.parse(nowIso) + settings.graceHours * 3_600_000).toISOString();
     const d = openRunDraft(db, s.sub, T, nowIso, finalizeAfter, ctx.runId);
-    writeLines(db, d.id, d.position, lines, ctx.products);
-    recomputeDraft(db, d.id, settings, ctx.seller?.country);
+    addLinesToDraft(db, d, { customer_id: s.sub.customer_id, currency: s.sub.currency, billing_date: T }, lines, ctx.products, settings, ctx.seller?.country);
     invoiceId = d.id;
   }
   settle(s, p, T, nowIso);

@@ -287,20 +287,55 @@ export function openRunDraft(db: Db, sub: DraftSub & { id: string }, billingDate
   return { id: insertDraft(db, sub, { billingDate, nowIso, origin: 'run', runId, finalizeAfter }), position: 1, created: true };
 }
 
+/** Tax of a draft's lines with the customer's current data (for display; finalization determines it again). */
+function draftTax(db: Db, lines: LineRow[], customerId: string, currency: string, billingDate: IsoDate, settings: BillingSettings, sellerCountry?: string) {
+  const c = customerRow(db, customerId);
+  const t = computeInvoiceTotals(
+    lines.map((l) => ({ amountMinor: l.amount_minor, taxCategory: l.tax_category, supplyType: l.supply_type, currency })),
+    taxOptionsFor(db, c, settings, billingDate, sellerCountry),
+  );
+  t.lines.forEach((tl, i) => {
+    const l = lines[i]!;
+    l.tax_code = tl.taxCategoryCode;
+    l.tax_rate = tl.taxRate;
+    l.tax_minor = tl.taxMinor;
+  });
+  return t;
+}
+
+function saveDraftTotals(db: Db, invoiceId: string, lines: readonly LineRow[], t: ReturnType<typeof computeInvoiceTotals>): void {
+  const span = serviceSpan(lines);
+  st(db, `UPDATE invoices SET net_minor = ?, tax_minor = ?, gross_minor = ?, tax_breakdown = ?, notes = ?, service_start = ?, service_end = ? WHERE id = ?`)
+    .run(t.totals.netMinor, t.totals.taxMinor, t.totals.grossMinor, json(t.breakdown), json(t.notes), span.start, span.end, invoiceId);
+}
+
 /** Recomputes a draft's totals and tax (with the customer's current data) for display. */
 export function recomputeDraft(db: Db, invoiceId: string, settings: BillingSettings, sellerCountry?: string): void {
   const inv = mustInvoice(db, invoiceId);
   const lines = linesOf(db, invoiceId);
-  const c = customerRow(db, inv.customer_id);
-  const t = computeInvoiceTotals(
-    lines.map((l) => ({ amountMinor: l.amount_minor, taxCategory: l.tax_category, supplyType: l.supply_type, currency: inv.currency })),
-    taxOptionsFor(db, c, settings, inv.billing_date, sellerCountry),
-  );
+  const t = draftTax(db, lines, inv.customer_id, inv.currency, inv.billing_date, settings, sellerCountry);
   const upd = st(db, 'UPDATE invoice_lines SET tax_code = ?, tax_rate = ?, tax_minor = ? WHERE id = ?');
-  t.lines.forEach((tl, i) => upd.run(tl.taxCategoryCode, tl.taxRate, tl.taxMinor, lines[i]!.id));
-  const span = serviceSpan(lines);
-  st(db, `UPDATE invoices SET net_minor = ?, tax_minor = ?, gross_minor = ?, tax_breakdown = ?, notes = ?, service_start = ?, service_end = ?, updated_at = updated_at WHERE id = ?`)
-    .run(t.totals.netMinor, t.totals.taxMinor, t.totals.grossMinor, json(t.breakdown), json(t.notes), span.start, span.end, invoiceId);
+  for (const l of lines) upd.run(l.tax_code, l.tax_rate, l.tax_minor, l.id);
+  saveDraftTotals(db, invoiceId, lines, t);
+}
+
+/**
+ * Puts proposed lines on a document: on a fresh draft the lines are inserted with their (display) tax and the totals
+ * written once; appended to an open draft, the whole draft is recomputed.
+ */
+export function addLinesToDraft(
+  db: Db, draft: { id: string; position: number; created: boolean }, inv: { customer_id: string; currency: string; billing_date: IsoDate },
+  lines: readonly ProposedLine[], products: Products, settings: BillingSettings, sellerCountry?: string,
+): void {
+  if (!draft.created) {
+    writeLines(db, draft.id, draft.position, lines, products);
+    recomputeDraft(db, draft.id, settings, sellerCountry);
+    return;
+  }
+  const rows = lines.map((p, i) => lineFromProposal(p, draft.id, draft.position + i, products));
+  const t = draftTax(db, rows, inv.customer_id, inv.currency, inv.billing_date, settings, sellerCountry);
+  for (const r of rows) insertLine(db, r);
+  saveDraftTotals(db, draft.id, rows, t);
 }
 
 function serviceSpan(lines: readonly Pick<LineRow, 'period_start' | 'period_end'>[]): { start: string | null; end: string | null } {

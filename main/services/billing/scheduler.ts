@@ -39,8 +39,12 @@ interface Current {
 
 type SchedulerHost = Pick<ServiceContext, 'raw' | 'clock' | 'events' | 'dataDir' | 'mode' | 'runtime'> & { inMemory: boolean };
 
-/** Where the worker entry lives: next to this module (tsx / vitest), or beside the bundled main (billing-worker.cjs). */
-function workerEntry(): { file: string | URL; execArgv?: string[] } | null {
+/**
+ * Where the worker entry lives: next to this module when running from TypeScript sources (tsx, vitest: a data: URL
+ * bootstrap registers tsx's loader in the worker, then imports worker.ts), or beside the bundled main
+ * (billing-worker.cjs).
+ */
+function workerEntry(): { file: string | URL } | null {
   let here: string | null = null;
   try {
     here = import.meta.url ?? null;
@@ -48,14 +52,16 @@ function workerEntry(): { file: string | URL; execArgv?: string[] } | null {
     here = null;
   }
   if (here && here.startsWith('file:') && /\.ts$/.test(here)) {
-    const req = createRequire(here);
-    let loader: string;
+    let api: string;
     try {
-      loader = pathToFileURL(path.join(path.dirname(req.resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
+      const req = createRequire(here);
+      api = pathToFileURL(path.join(path.dirname(req.resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href;
     } catch {
       return null;
     }
-    return { file: new URL('./worker.ts', here), execArgv: ['--import', loader] };
+    const target = new URL('./worker.ts', here).href;
+    const code = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(target)});`;
+    return { file: new URL(`data:text/javascript,${encodeURIComponent(code)}`) };
   }
   const dir = typeof __dirname !== 'undefined' ? __dirname : here ? path.dirname(new URL(here).pathname) : null;
   if (!dir) return null;
@@ -142,12 +148,12 @@ export class BillingScheduler {
     return toRun(run);
   }
 
-  private runInWorker(entry: { file: string | URL; execArgv?: string[] }, o: StartOptions, onStart: (id: string) => void, onProgress: (p: BillingProgress) => void): Promise<BillingRun> {
+  private runInWorker(entry: { file: string | URL }, o: StartOptions, onStart: (id: string) => void, onProgress: (p: BillingProgress) => void): Promise<BillingRun> {
     const input: WorkerInput = {
       file: storeFile(this.host.dataDir), offsetMs: this.host.clock.now().getTime() - Date.now(), trigger: o.trigger, finalize: o.finalize, owner: processOwner(),
     };
     return new Promise<BillingRun>((resolve, reject) => {
-      const w = new Worker(entry.file, { workerData: input, ...(entry.execArgv ? { execArgv: entry.execArgv } : {}) });
+      const w = new Worker(entry.file, { workerData: input });
       let settled = false;
       w.on('message', (m: WorkerMessage) => {
         if (m.type === 'start') onStart(m.runId);

@@ -453,7 +453,9 @@ export function propose(db: Db, s: SubState, targetDate: IsoDate, opts: ProposeO
   const full = toSnapshot(s, prices);
   const { snapshot, windowStart } = applyWindow(full, opts.billFrom === undefined ? s.sub.bill_from : opts.billFrom);
   const existing = opts.existing ?? existingLines(db, s.sub.id, windowStart);
-  const windows = usageWindowsDue([snapshot], targetDate, existing);
+  // Every usage window of the visited periods, billed ones included: the generator compares what a billed period
+  // should cost with what was billed (late usage is trued up), so it needs the aggregate of each.
+  const windows = usageWindowsDue([snapshot], targetDate, []);
   const usage: UsageAggregate[] = [];
   if (windows.length) {
     const itemById = new Map(s.items.map((i) => [i.id, i]));

@@ -186,8 +186,16 @@ export function sellerOf(db: Db, docs: readonly FinanceDocument[]): DocumentPart
   const str = (k: string) => (typeof s[k] === 'string' ? (s[k] as string) : undefined);
   return {
     legalName: str('companyName') ?? 'My Company',
-    address: { line1: str('companyAddressLine1') ?? str('companyStreet') ?? '', city: str('companyCity') ?? '', postalCode: str('companyPostalCode') ?? '', country: str('companyCountry') ?? 'DE' },
+    address: (() => {
+      const a = (s.companyAddress && typeof s.companyAddress === 'object' ? s.companyAddress : {}) as Record<string, string>;
+      return { line1: a.line1 ?? '', line2: a.line2 || undefined, city: a.city ?? '', postalCode: a.postalCode ?? '', country: str('companyCountry') ?? 'DE' };
+    })(),
     vatId: str('companyVatId'),
     email: str('companyEmail'),
+    ...(str('companyRegistrationNumber') ? { registrationNumber: str('companyRegistrationNumber') } : {}),
+    ...(str('companyPhone') ? { phone: str('companyPhone') } : {}),
+    ...(str('bankIban') ? { iban: str('bankIban') } : {}),
+    ...(str('bankBic') ? { bic: str('bankBic') } : {}),
+    ...(str('bankName') ? { bankName: str('bankName') } : {}),
   };
 }

@@ -177,7 +177,8 @@ export function readGlMapping(ctx: Pick<ServiceContext, 'raw'>): GlMapping {
   const row = ctx.raw.prepare(`SELECT value FROM export_settings WHERE key = 'glMapping'`).get() as { value: string } | undefined;
   if (!row) return structuredClone(DEFAULT_GL_MAPPING);
   // exactly what was saved (an omitted allowances/charges/rounding account means "the revenue default")
-  return { revenueByProduct: {}, revenueByCategory: {}, taxByRate: {}, accountNames: {}, ...(JSON.parse(row.value) as GlMapping) };
+  const saved = JSON.parse(row.value) as Partial<GlMapping>;
+  return { ...saved, revenueByProduct: saved.revenueByProduct ?? {}, revenueByCategory: saved.revenueByCategory ?? {}, taxByRate: saved.taxByRate ?? {}, accountNames: saved.accountNames ?? {} } as GlMapping;
 }
 
 /** Saves the mapping (call inside the operation's transaction). */

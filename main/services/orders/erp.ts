@@ -13,7 +13,7 @@
 import { AppError } from '../../../shared/api/errors';
 import { dec, Decimal, formatMinor } from '../../../shared/domain/money';
 import { tDate, tDecimal, type TrytonClient } from '../../sync/connectors/tryton-rpc';
-import { type Db, loadLines, loadOrderRow, parseJson, st } from './db';
+import { type Db, type LineRow, loadLines, loadOrderRow, type OrderRow, parseJson, st } from './db';
 
 export interface ErpShipTo {
   locationId: string;
@@ -72,8 +72,8 @@ export interface ErpSalesOrderPayload {
   cancelReason?: string | null;
 }
 
-export function salesOrderPayload(db: Db, orderId: string): ErpSalesOrderPayload {
-  const o = loadOrderRow(db, orderId);
+export function salesOrderPayload(db: Db, orderId: string, pre: { order?: OrderRow; lines?: LineRow[] } = {}): ErpSalesOrderPayload {
+  const o = pre.order ?? loadOrderRow(db, orderId);
   if (!o) throw AppError.notFound('order', orderId);
   if (!o.number) throw AppError.conflict(`order ${orderId} has no number: it was never released`);
   const c = st(db, 'SELECT number, name FROM customers WHERE id = ?').get(o.customer_id) as { number: string; name: string };
@@ -83,7 +83,7 @@ export function salesOrderPayload(db: Db, orderId: string): ErpSalesOrderPayload
   return {
     id: o.id, number: o.number, status: o.status, customerId: o.customer_id, customerNumber: c.number, customerName: c.name, currency: o.currency,
     orderDate: o.release_date, requestedDate: o.delivery_date, poNumber: po?.po_number ?? null, invoicingMode: o.invoicing_mode, shipTo,
-    lines: loadLines(db, orderId).map((l) => ({
+    lines: (pre.lines ?? loadLines(db, orderId)).map((l) => ({
       lineId: l.id, kind: l.kind, sku: l.sku, description: l.description, quantity: l.quantity, unit: l.unit, unitPrice: l.unit_price ?? '0',
       netMinor: l.amount_minor ?? 0, taxRate: l.tax_rate ?? '0', taxCategory: l.tax_category,
     })),

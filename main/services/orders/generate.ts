@@ -8,6 +8,7 @@ import { addDays, type IsoDate } from '../../../shared/domain/billing/dates';
 import { flagShortages, hasOverrides, occurrencesToGenerate, type StockProduct } from '../../../shared/domain/orders';
 import { newId } from '../../platform/ids';
 import { type Db, json, loadScheduleItems, overridesOf, type OrderRow, patternOf, PRODUCT_INFO_SQL, type ProductInfo, type ScheduleItemRow, type ScheduleRow, st } from './db';
+import { linkSubscriptions } from './billing-link';
 import { buildLines, occurrenceLines, replaceLines } from './lines';
 import { type OrderPricer, policyFor } from './pricing';
 
@@ -150,12 +151,16 @@ export interface GenerateOptions {
 
 /** orders.upcoming: generate what is missing, refresh upcoming orders, re-flag stock. */
 export function generateUpcoming(db: Db, pricer: OrderPricer, today: IsoDate, nowIso: string, opts: GenerateOptions): GenerateResult & { shortLines: number } {
+  const problems: GenerateResult['problems'] = [];
+  if (!opts.scheduleId) {
+    const link = linkSubscriptions(db, today, nowIso, opts.customerId);
+    for (const p of link.problems) problems.push({ scheduleId: p.subscriptionId, message: `subscription ${p.subscriptionId}: ${p.message}` });
+  }
   const where: string[] = [`status = 'active'`];
   const params: unknown[] = [];
   if (opts.customerId) { where.push('customer_id = ?'); params.push(opts.customerId); }
   if (opts.scheduleId) { where.push('id = ?'); params.push(opts.scheduleId); }
   const schedules = db.prepare(`SELECT * FROM order_schedules WHERE ${where.join(' AND ')} ORDER BY id`).all(...params) as ScheduleRow[];
-  const problems: GenerateResult['problems'] = [];
   const created = generateOccurrences(db, schedules, today, nowIso, opts.horizonDays ?? null, problems);
   const cache = new ScheduleCache(db);
   let refreshed = 0;

@@ -12,7 +12,7 @@
 import { dec, decStr } from '../../../shared/domain/money';
 import { invoiceDeltas, type InvoiceableLine } from '../../../shared/domain/orders';
 import { newId } from '../../platform/ids';
-import { type Db, loadLines, loadOrderRow, st } from './db';
+import { type Db, type LineRow, loadLines, loadOrderRow, type OrderRow, st } from './db';
 import { flushInvoices } from './billing-link';
 import { updateInvoiceStatus } from './status';
 
@@ -24,9 +24,9 @@ const REASON_TEXT: Record<string, string> = {
  * Brings the order's invoicing to its target: writes ledger rows for the deltas, updates the lines' invoiced
  * quantities and the order's invoiced amount/status, then invoices what is due now. Returns the number of ledger rows.
  */
-export function applyInvoicing(db: Db, orderId: string, nowIso: string, now: Date, opts: { canceled?: boolean } = {}): number {
-  const o = loadOrderRow(db, orderId)!;
-  const lines = loadLines(db, orderId);
+export function applyInvoicing(db: Db, orderId: string, nowIso: string, now: Date, opts: { canceled?: boolean; order?: OrderRow; lines?: LineRow[] } = {}): number {
+  const o = opts.order ?? loadOrderRow(db, orderId)!;
+  const lines = opts.lines ?? loadLines(db, orderId);
   const productName = (id: string | null) => (id ? ((st(db, 'SELECT sku, name FROM products WHERE id = ?').get(id) as { sku: string; name: string } | undefined) ?? null) : null);
   const inv: InvoiceableLine[] = lines.map((l) => ({
     lineId: l.id, kind: l.kind, productId: l.product_id, description: l.description, orderedQty: l.quantity, unitPrice: l.unit_price ?? '0',
@@ -36,6 +36,7 @@ export function applyInvoicing(db: Db, orderId: string, nowIso: string, now: Dat
   const deltas = invoiceDeltas(inv, { mode: o.invoicing_mode, shipmentReported: o.shipment_reported_at !== null, canceled: opts.canceled ?? false, currency: o.currency });
   const ins = st(db, `INSERT INTO sales_order_invoicing (id, order_id, order_line_id, type, reason, description, product_id, quantity, unit_price, amount_minor, tax_category, status, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`);
+  if (deltas.length === 0) return 0;
   const upd = st(db, 'UPDATE sales_order_lines SET invoiced_qty = ?, invoiced_minor = ? WHERE id = ?');
   for (const d of deltas) {
     const sub = d.shippedProductId ? productName(d.shippedProductId) : null;
@@ -45,8 +46,10 @@ export function applyInvoicing(db: Db, orderId: string, nowIso: string, now: Dat
     description += ` — ${o.number ?? ''} delivery ${o.delivery_date}`;
     ins.run(newId(), orderId, d.lineId, d.type, d.reason, description, d.shippedProductId ?? d.productId, d.quantity, d.unitPrice, d.amountMinor, d.taxCategory, nowIso);
     upd.run(d.invoicedQtyAfter, d.invoicedMinorAfter, d.lineId);
+    line.invoiced_qty = d.invoicedQtyAfter;
+    line.invoiced_minor = d.invoicedMinorAfter;
   }
-  updateInvoiceStatus(db, orderId);
+  updateInvoiceStatus(db, orderId, { order: o, lines });
   if (deltas.length && o.invoicing_mode !== 'billing_cycle') flushInvoices(db, { orderId }, nowIso, now);
   return deltas.length;
 }

@@ -110,17 +110,19 @@ const INSERT_LINE = `INSERT INTO sales_order_lines (id, order_id, position, line
   @shipped_qty, @backordered_qty, @substitute_product_id, @invoiced_qty, @invoiced_minor, @stock_short, @available_qty, @suggested_substitute_id)`;
 
 /** Replaces an order's lines, keeping the id (and stock flags) of lines whose key stays. */
-export function replaceLines(db: Db, orderId: string, lines: readonly LineInsert[], keepStockFlags = true): void {
+export function replaceLines(db: Db, orderId: string, lines: readonly LineInsert[], keepStockFlags = true): LineRow[] {
   const old = st(db, 'SELECT id, line_key, stock_short, available_qty, suggested_substitute_id FROM sales_order_lines WHERE order_id = ?').all(orderId) as
     { id: string; line_key: string; stock_short: number; available_qty: string | null; suggested_substitute_id: string | null }[];
   const byKey = new Map(old.map((o) => [o.line_key, o]));
   st(db, 'DELETE FROM sales_order_lines WHERE order_id = ?').run(orderId);
   const ins = st(db, INSERT_LINE);
-  lines.forEach((l, i) => {
+  return lines.map((l, i) => {
     const prev = byKey.get(l.line_key);
-    ins.run({
+    const row: LineRow = {
       ...l, id: prev?.id ?? newId(), order_id: orderId, position: i + 1,
       ...(keepStockFlags && prev && l.kind === 'product' ? { stock_short: prev.stock_short, available_qty: prev.available_qty, suggested_substitute_id: prev.suggested_substitute_id } : {}),
-    });
+    };
+    ins.run(row);
+    return row;
   });
 }

@@ -19,9 +19,10 @@ import { newId } from '../../platform/ids';
 import { enqueueOutbox } from '../../sync/outbox';
 import { nowIso, type ServiceContext } from '../context';
 import { takeNumber } from '../numbering';
-import { dateOf, type Db, json, type LocationRow, overridesOf, type OrderRow, st, writeEvent } from './db';
+import { dateOf, type Db, json, loadOrderRow, type LocationRow, overridesOf, type OrderRow, st, writeEvent } from './db';
 import { salesOrderPayload } from './erp';
 import { generateUpcoming, ScheduleCache } from './generate';
+import { flushInvoices } from './billing-link';
 import { applyInvoicing } from './invoicing';
 import { buildLines, occurrenceLines, replaceLines } from './lines';
 import { OrderPricer } from './pricing';
@@ -85,10 +86,12 @@ export function releaseOne(db: Db, ctx: { nowIso: string; runId: string; now: Da
     priced.grossMinor, json(priced.breakdown), json(priced.notes), json(shipToSnapshot(loc)), ctx.runId, ctx.nowIso, ctx.nowIso, o.id,
   );
   if (r.changes !== 1) throw new SkipOrder(); // released by someone else in the meantime: the savepoint rolls the number back
-  replaceLines(db, o.id, buildLines(pricer, occ, priced, planIds).map((l) => ({ ...l, stock_short: 0, available_qty: null, suggested_substitute_id: null })), false);
+  const lines = replaceLines(db, o.id, buildLines(pricer, occ, priced, planIds).map((l) => ({ ...l, stock_short: 0, available_qty: null, suggested_substitute_id: null })), false);
   writeEvent(db, newId(), o.id, ctx.nowIso, 'released', { number, runId: ctx.runId, priceDate: o.release_date, grossMinor: priced.grossMinor });
-  enqueueOutbox(db, ctx.nowIso, { aggregateType: 'sales_order', aggregateId: o.id, eventType: 'sales_order.released', payload: salesOrderPayload(db, o.id) });
-  const invoiceLines = o.invoicing_mode === 'per_delivery' ? applyInvoicing(db, o.id, ctx.nowIso, ctx.now) : 0;
+  const order = loadOrderRow(db, o.id)!;
+  enqueueOutbox(db, ctx.nowIso, { aggregateType: 'sales_order', aggregateId: o.id, eventType: 'sales_order.released', payload: salesOrderPayload(db, o.id, { order, lines }) });
+  // per_delivery: invoiced now; billing_cycle: ledger rows wait for the period end; on_shipment: nothing until it ships
+  const invoiceLines = applyInvoicing(db, o.id, ctx.nowIso, ctx.now, { order, lines });
   return { number, grossMinor: priced.grossMinor, invoiceLines };
 }
 
@@ -143,6 +146,8 @@ export function releaseRun(ctx: ServiceContext, input: z.output<typeof ReleaseIn
     // outside the per-order savepoint: a listener that throws aborts the whole run (and its transaction)
     if ((i + 1) % every === 0 || i + 1 === total) progress({ phase: 'release', done: i + 1, total, released, failed: failed.length, lastNumber });
   }
+  // billing-cycle orders whose billing period has ended are invoiced now
+  if (!input.limit || total >= due) flushInvoices(db, { billingCycle: { today, ...(input.customerId ? { customerId: input.customerId } : {}) } }, at, now);
   progress({ phase: 'done', done: total, total, released, failed: failed.length, lastNumber });
   locationCache.delete(db);
   return { runId, date: today, due, released, failed, remaining: Math.max(0, due - total), firstNumber, lastNumber, grossByCurrency, invoiceLines, generated };

@@ -1,5 +1,7 @@
 /** The application shell: navigation drawer, top bar with title and quick search, and the routed page. */
 import CategoryIcon from '@mui/icons-material/Inventory2Outlined';
+import BundleIcon from '@mui/icons-material/WorkspacesOutlined';
+import CalculateIcon from '@mui/icons-material/CalculateOutlined';
 import PeopleIcon from '@mui/icons-material/PeopleAltOutlined';
 import PlansIcon from '@mui/icons-material/EventRepeatOutlined';
 import SettingsIcon from '@mui/icons-material/SettingsOutlined';
@@ -23,6 +25,7 @@ import { Toaster } from '../components/toasts';
 import { CustomersPage } from '../features/customers/CustomersPage';
 import { PlansPage } from '../features/catalog/PlansPage';
 import { ProductsPage } from '../features/catalog/ProductsPage';
+import { BundlesPage, PriceCalculatorPage } from '../features/pricing';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { SyncIndicator } from '../features/sync/SyncIndicator';
 import { SyncPage } from '../features/sync/SyncPage';
@@ -39,6 +42,8 @@ const ICONS: Record<string, ReactNode> = {
   customers: <PeopleIcon fontSize="small" />,
   products: <CategoryIcon fontSize="small" />,
   plans: <PlansIcon fontSize="small" />,
+  bundles: <BundleIcon fontSize="small" />,
+  'price-calculator': <CalculateIcon fontSize="small" />,
   sync: <SyncIcon fontSize="small" />,
   settings: <SettingsIcon fontSize="small" />,
 };
@@ -54,6 +59,8 @@ function routePage(route: string[]): Page | null {
   if (area === 'customers') return { title: 'Customers', crumb: 'Sales', body: <CustomersPage selected={a} /> };
   if (area === 'catalog' && a === 'products') return { title: 'Products', crumb: 'Catalog', body: <ProductsPage selected={b} /> };
   if (area === 'catalog' && a === 'plans') return { title: 'Plans', crumb: 'Catalog', body: <PlansPage selected={b} /> };
+  if (area === 'catalog' && a === 'bundles') return { title: 'Bundles', crumb: 'Catalog', body: <BundlesPage selected={b} /> };
+  if (area === 'catalog' && a === 'price-calculator') return { title: 'Price calculator', crumb: 'Catalog', body: <PriceCalculatorPage /> };
   if (area === 'sync') return { title: 'ERP sync', crumb: 'Administration', body: <SyncPage tab={a} /> };
   if (area === 'settings') return { title: 'Settings', crumb: 'Administration', body: <SettingsPage /> };
   return null;

@@ -11,6 +11,8 @@ export const NAV_ITEMS: NavItem[] = [
   { id: 'customers', label: 'Customers', route: ['customers'], section: 'Sales' },
   { id: 'products', label: 'Products', route: ['catalog', 'products'], section: 'Catalog' },
   { id: 'plans', label: 'Plans', route: ['catalog', 'plans'] },
+  { id: 'bundles', label: 'Bundles', route: ['catalog', 'bundles'] },
+  { id: 'price-calculator', label: 'Price calculator', route: ['catalog', 'price-calculator'] },
   { id: 'sync', label: 'ERP sync', route: ['sync'], section: 'Administration' },
   { id: 'settings', label: 'Settings', route: ['settings'] },
 ];

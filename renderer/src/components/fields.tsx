@@ -64,6 +64,31 @@ export function IntegerInput(props: BaseProps & { endAdornment?: ReactNode; plac
   return <TextInput {...props} inputMode="numeric" />;
 }
 
+/** A calendar date (YYYY-MM-DD) with the browser's date picker; empty means "not set". */
+export function DateInput(props: BaseProps & { min?: string; max?: string }) {
+  const { value, error, set } = useField<string | null | undefined>(props.path);
+  const testId = tid(props);
+  const h = helper(error, props.helperText, testId);
+  return (
+    <TextField
+      type="date"
+      label={props.label}
+      value={value ?? ''}
+      onChange={(e) => set(e.target.value)}
+      required={props.required}
+      error={!!error}
+      helperText={h?.children}
+      disabled={props.disabled}
+      data-testid={testId}
+      slotProps={{
+        htmlInput: { name: props.path, min: props.min, max: props.max, 'data-autofocus': props.autoFocus || undefined },
+        formHelperText: h?.testId ? ({ 'data-testid': h.testId } as object) : undefined,
+        inputLabel: { shrink: true },
+      }}
+    />
+  );
+}
+
 export interface SelectOption {
   value: string;
   label: string;

@@ -60,7 +60,7 @@ export const BillingSettings = z.object({
   /** Subscriptions per transaction. */
   batchSize: z.number().int().min(1).max(10_000),
   /** Days after an invoice's due date before its subscription turns past_due. */
-  dunningGraceDays: z.number().int().min(0).max(365),
+  dunningGraceDays: z.number().int().min(0).max(3650),
 });
 export type BillingSettings = z.output<typeof BillingSettings>;
 

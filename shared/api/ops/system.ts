@@ -2,13 +2,42 @@ import { z } from 'zod';
 import { IsoDateTime } from '../common';
 import { op } from '../op';
 
+const SellerAddress = z.object({
+  line1: z.string().trim().max(200).default(''),
+  line2: z.string().trim().max(200).optional().default(''),
+  city: z.string().trim().max(100).default(''),
+  postalCode: z.string().trim().max(20).optional().default(''),
+  region: z.string().trim().max(100).optional().default(''),
+});
+
 export const Settings = z.object({
   installationId: z.string(),
   /** Per-installation prefix used in human-readable numbers, so laptops never collide. */
   installationPrefix: z.string().regex(/^[A-Z0-9]{1,6}$/, 'must be 1–6 capital letters or digits'),
-  companyName: z.string(),
-  companyCountry: z.string(),
+  /** The seller's legal name, as printed on invoices. */
+  companyName: z.string().trim().min(1, 'is required').max(200),
+  companyCountry: z.string().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'),
   defaultCurrency: z.string(),
+  companyVatId: z.string().trim().max(30).nullable().optional(),
+  companyRegistrationNumber: z.string().trim().max(60).nullable().optional(),
+  companyAddress: SellerAddress.nullable().optional(),
+  companyEmail: z.union([z.literal(''), z.string().trim().email('must be a valid email address')]).nullable().optional(),
+  companyPhone: z.string().trim().max(50).nullable().optional(),
+  bankName: z.string().trim().max(100).nullable().optional(),
+  bankIban: z
+    .string()
+    .trim()
+    .transform((v) => v.replace(/\s+/g, '').toUpperCase())
+    .refine((v) => v === '' || /^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(v), 'must be an IBAN such as DE89370400440532013000')
+    .nullable()
+    .optional(),
+  bankBic: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine((v) => v === '' || /^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(v), 'must be a BIC of 8 or 11 characters')
+    .nullable()
+    .optional(),
 });
 
 export const NumberSeries = z.object({

@@ -21,11 +21,12 @@ export interface World {
 
 export const at = (date: string) => `${date}T06:00:00.000Z`;
 
-export async function world(start: string, settings: { graceHours?: number; companyCountry?: string } = {}): Promise<World> {
+/** `dunningGraceDays` defaults to 10 years so unpaid test invoices do not turn subscriptions past_due (dunning tests set it). */
+export async function world(start: string, settings: { graceHours?: number; companyCountry?: string; dunningGraceDays?: number } = {}): Promise<World> {
   const clock = new ManualClock(at(start));
   const b = await createBackend({ dataDir: '', inMemory: true, clock, mode: 'test' });
   await b.call('settings.update', { companyCountry: settings.companyCountry ?? 'DE', companyName: 'Cadence Test GmbH' });
-  await b.call('billing.updateSettings', { graceHours: settings.graceHours ?? 0 });
+  await b.call('billing.updateSettings', { graceHours: settings.graceHours ?? 0, dunningGraceDays: settings.dunningGraceDays ?? 3650 });
   const product = await b.call('products.create', { sku: 'CORE', name: 'Core platform', unit: 'seat' });
   const addon = await b.call('products.create', { sku: 'SUPPORT', name: 'Premium support', unit: 'month' });
   const api = await b.call('products.create', { sku: 'API', name: 'API calls', unit: 'api_call' });

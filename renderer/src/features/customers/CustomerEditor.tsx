@@ -19,6 +19,7 @@ import type { CodeOption } from '../../components/reference';
 import { StatusChip } from '../../components/StatusChip';
 import { toast } from '../../components/toasts';
 import { useSave } from '../../components/useSave';
+import { ContractPricingPanel } from '../pricing/ContractPricingPanel';
 import { ContactsEditor } from './ContactsEditor';
 import { checkCustomer, type Customer, type CustomerValues, newCustomerValues, TAX_STATUS_OPTIONS, toCreateInput, toUpdatePatch, valuesOf } from './model';
 
@@ -198,6 +199,7 @@ export function CustomerEditor({ id, onClose, onChanged }: { id: string; onClose
                 <TextInput path="notes" label="Internal notes" multiline minRows={3} />
               </Stack>
             </FormSection>
+            {customer && <ContractPricingPanel customerId={customer.id} />}
           </>
         )}
       </FormProvider>

@@ -41,7 +41,7 @@ import type { CodeOption } from '../../components/reference';
 import { activeChip } from '../../components/StatusChip';
 import { toast } from '../../components/toasts';
 import { useSave } from '../../components/useSave';
-import { type Bundle, formatQuantity, modelSummary, type Plan } from './model';
+import { type Bundle, formatQuantity, type Plan } from './model';
 
 type BundleQuote = OpOutput<'bundles.quote'>;
 type Definition = NonNullable<OpInput<'bundles.quote'>['bundle']>;
@@ -318,7 +318,7 @@ export function BundleEditor({ id, onClose, onChanged }: { id: string; onClose: 
   }, []);
 
   const planOptions = useMemo<CodeOption[]>(
-    () => (plans ?? []).map((p) => ({ code: p.id, name: `${p.name} (${p.code}) — ${p.prices.map((x) => modelSummary(x.model, x.currency)).join(' · ')}${p.active ? '' : ' — inactive'}` })),
+    () => (plans ?? []).map((p) => ({ code: p.id, name: `${p.name} (${p.code})${p.active ? '' : ' — inactive'}` })),
     [plans],
   );
 

@@ -48,6 +48,13 @@ const firstOfNextMonth = (): string => {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
 };
 
+/** A quantity worth previewing for a model: inside its second tier when it has tiers, else 10. */
+export function suggestQuantity(m: ChargeModel | null): string {
+  const first = m && (m.type === 'graduated' || m.type === 'volume' || m.type === 'graduated_percentage' ? m.tiers[0]?.upTo : m.type === 'stairstep' ? m.steps[0]?.upTo : null);
+  if (!first || !DECIMAL.test(first) || dec(first).isZero()) return '10';
+  return dec(first).times(1.5).toDecimalPlaces(0).toFixed();
+}
+
 /** A draft for a kind, starting from the catalog model where it fits. */
 function draftForKind(kind: PriceBookKind, catalog: ChargeModel | null): ModelDraft {
   if (kind === 'fixed_price') {
@@ -62,16 +69,18 @@ export interface ContractPriceDialogProps {
   customerId: string;
   customerCurrency?: string;
   plans: Plan[];
+  /** A new contract price starts on this plan (e.g. the first without one). */
+  defaultPlanId?: string;
   /** The version being changed; absent for a new contract price. */
   entry?: PriceBookEntry;
   onClose: () => void;
   onSaved: (e: PriceBookEntry) => void;
 }
 
-export function ContractPriceDialog({ customerId, customerCurrency, plans, entry, onClose, onSaved }: ContractPriceDialogProps) {
+export function ContractPriceDialog({ customerId, customerCurrency, plans, defaultPlanId, entry, onClose, onSaved }: ContractPriceDialogProps) {
   const editing = !!entry;
   const firstPlan = plans[0];
-  const [planId, setPlanId] = useState(entry?.planId ?? firstPlan?.id ?? '');
+  const [planId, setPlanId] = useState(entry?.planId ?? defaultPlanId ?? firstPlan?.id ?? '');
   const plan = plans.find((p) => p.id === planId);
   const planCurrencies: string[] = plan?.prices.map((p) => p.currency) ?? [];
   const [currency, setCurrency] = useState(entry?.currency ?? (customerCurrency && planCurrencies.includes(customerCurrency) ? customerCurrency : (planCurrencies[0] ?? customerCurrency ?? 'EUR')));
@@ -344,6 +353,8 @@ export function ContractPriceDialog({ customerId, customerCurrency, plans, entry
         </Box>
         <Box sx={{ overflowY: 'auto', px: 3, py: 2.5, bgcolor: '#f8f9fb' }}>
           <PricePreview
+            key={`${planId}|${currency}`}
+            defaultQuantity={suggestQuantity(catalog ?? resolved)}
             model={resolved}
             currency={currency}
             compareModel={catalog}

@@ -69,7 +69,7 @@ export function ContractPricingPanel({ customerId }: { customerId: string }) {
   const { rows, error, reload } = useRows(async () => (await invoke('pricebooks.list', { customerId })).items, [customerId]);
 
   useEffect(() => {
-    invoke('plans.list', { active: 'active', limit: 10000, sortBy: 'name' }).then((p) => setPlans(p.items)).catch(() => setPlans([]));
+    invoke('plans.list', { active: 'all', limit: 10000, sortBy: 'name' }).then((p) => setPlans(p.items)).catch(() => setPlans([]));
     invoke('customers.get', { id: customerId }).then((c) => setCurrency(c.currency)).catch(() => undefined);
   }, [customerId]);
 
@@ -77,7 +77,7 @@ export function ContractPricingPanel({ customerId }: { customerId: string }) {
   const endedCount = (rows ?? []).filter((e) => e.timing === 'past').length;
 
   return (
-    <Box component="section" data-testid="contract-pricing" sx={{ '& + &': { mt: 3 } }}>
+    <Box component="section" data-testid="contract-pricing" sx={{ '* + &': { mt: 3 } }}>
       <Stack direction="row" sx={{ alignItems: 'center', mb: 1.5, minHeight: 30 }} spacing={1}>
         <Box sx={{ flex: 1 }}>
           <Typography variant="overline" color="text.secondary" component="h3" sx={{ lineHeight: 1.6 }}>
@@ -87,13 +87,13 @@ export function ContractPricingPanel({ customerId }: { customerId: string }) {
             Negotiated prices that override the catalog for this customer on the days they are valid. Every change is kept as a version.
           </Typography>
         </Box>
-        <Button size="small" type="button" startIcon={<AddIcon />} onClick={() => setEditing({})} disabled={!plans || plans.length === 0} data-testid="contract-price-add">
+        <Button size="small" type="button" startIcon={<AddIcon />} onClick={() => setEditing({})} disabled={!plans || !plans.some((p) => p.active)} data-testid="contract-price-add">
           Add contract price
         </Button>
       </Stack>
 
       {error && <Alert severity="error" sx={{ mb: 1.5 }}>{error}</Alert>}
-      {plans?.length === 0 && <Alert severity="info" sx={{ mb: 1.5 }}>Create a plan first: contract prices override a plan's catalog price.</Alert>}
+      {plans && !plans.some((p) => p.active) && <Alert severity="info" sx={{ mb: 1.5 }}>Create a plan first: contract prices override a plan's catalog price.</Alert>}
 
       {rows === null ? (
         <Skeleton variant="rounded" height={96} />
@@ -108,7 +108,7 @@ export function ContractPricingPanel({ customerId }: { customerId: string }) {
               <TableRow>
                 <TableCell>Plan</TableCell>
                 <TableCell>Terms</TableCell>
-                <TableCell>Valid</TableCell>
+                <TableCell>Valid from</TableCell>
                 <TableCell>Status</TableCell>
                 <TableCell align="right" sx={{ width: 104 }} />
               </TableRow>
@@ -126,11 +126,16 @@ export function ContractPricingPanel({ customerId }: { customerId: string }) {
                   </TableCell>
                   <TableCell>
                     <Chip label={kindLabel(e.kind)} size="small" variant="outlined" sx={{ height: 20, fontSize: '0.7rem', mb: 0.25 }} />
-                    <Typography variant="body2" data-testid="contract-price-terms" sx={{ fontVariantNumeric: 'tabular-nums' }}>
+                    <Typography variant="body2" data-testid="contract-price-terms" sx={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
                       {termsSummary(e)}
                     </Typography>
                   </TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>{validity(e.validFrom, e.validTo)}</TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }} data-testid="contract-price-validity">
+                    <Typography variant="body2">{e.validFrom}</Typography>
+                    <Typography variant="caption" color="text.secondary">
+                      {e.validTo ? `until ${e.validTo} (excl.)` : 'open-ended'}
+                    </Typography>
+                  </TableCell>
                   <TableCell>
                     <Stack direction="row" spacing={0.75} sx={{ alignItems: 'center' }}>
                       <StatusChip label={TIMING[e.timing].label} tone={TIMING[e.timing].tone} />
@@ -176,7 +181,8 @@ export function ContractPricingPanel({ customerId }: { customerId: string }) {
         <ContractPriceDialog
           customerId={customerId}
           customerCurrency={currency}
-          plans={plans}
+          plans={plans.filter((p) => p.active || p.id === editing.entry?.planId)}
+          defaultPlanId={plans.find((p) => p.active && !(rows ?? []).some((e) => e.planId === p.id && e.timing !== 'past'))?.id}
           entry={editing.entry}
           onClose={() => setEditing(null)}
           onSaved={() => {

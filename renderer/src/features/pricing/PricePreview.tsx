@@ -187,7 +187,7 @@ export function PricePreview({ model, currency, compareModel, compareLabel = 'Ca
 
       {!model ? (
         <Alert severity="info" variant="outlined" data-testid={`${testId}-incomplete`}>
-          Complete the price model to see the preview.
+          Complete the price model (see the highlighted fields) to see the preview.
         </Alert>
       ) : error ? (
         <Alert severity="warning" data-testid={`${testId}-error`}>
@@ -200,7 +200,7 @@ export function PricePreview({ model, currency, compareModel, compareLabel = 'Ca
         </Stack>
       ) : (
         <>
-          <Stack direction="row" spacing={3} sx={{ alignItems: 'flex-end', flexWrap: 'wrap', rowGap: 1, opacity: loading ? 0.65 : 1, transition: 'opacity 120ms' }}>
+          <Stack direction="row" spacing={3} sx={{ alignItems: 'flex-start', flexWrap: 'wrap', rowGap: 1, opacity: loading ? 0.65 : 1, transition: 'opacity 120ms' }}>
             <Box>
               <Typography variant="caption" color="text.secondary">
                 Total per period

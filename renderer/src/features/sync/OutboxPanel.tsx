@@ -20,22 +20,21 @@ type Row = OutboxEntry & { record: string; message: string };
 const STATUS_TEXT: Record<OutboxEntry['status'], string> = { pending: 'Waiting', done: 'Sent', parked: 'Parked', skipped: 'Skipped' };
 
 const columns: ColDef<Row>[] = [
-  { field: 'createdAt', headerName: 'Queued', width: 150, sort: 'desc', valueFormatter: (p) => (p.value ? formatDateTime(p.value) : '') },
-  { field: 'aggregateType', headerName: 'Type', width: 120, valueFormatter: (p) => aggregateLabel(p.value ?? '') },
+  { field: 'createdAt', headerName: 'Queued', width: 140, sort: 'desc', valueFormatter: (p) => (p.value ? formatDateTime(p.value) : '') },
+  { field: 'aggregateType', headerName: 'Type', width: 110, valueFormatter: (p) => aggregateLabel(p.value ?? '') },
   { field: 'record', headerName: 'Record', flex: 1.4, minWidth: 190, cellStyle: { fontWeight: 600 } },
-  { field: 'eventType', headerName: 'Change', width: 130, valueFormatter: (p) => eventLabel(p.value ?? '') },
-  { field: 'aggregateSeq', headerName: '#', width: 70, filter: 'agNumberColumnFilter' },
+  { field: 'eventType', headerName: 'Change', width: 120, valueFormatter: (p) => (p.data ? `${eventLabel(p.data.eventType)} · #${p.data.aggregateSeq}` : '') },
   {
     field: 'status',
     headerName: 'Status',
-    width: 110,
+    width: 100,
     cellRenderer: (p: { value?: OutboxEntry['status'] }) => (p.value ? <OutboxStatusChip status={p.value} /> : null),
     filterValueGetter: (p) => (p.data ? STATUS_TEXT[p.data.status] : ''),
     getQuickFilterText: (p) => (p.data ? STATUS_TEXT[p.data.status] : ''),
   },
-  { field: 'attempts', headerName: 'Attempts', width: 100, filter: 'agNumberColumnFilter' },
-  { field: 'sentAt', headerName: 'Sent', width: 150, valueFormatter: (p) => (p.value ? formatDateTime(p.value) : '—') },
-  { field: 'message', headerName: 'ERP message / last error', flex: 2, minWidth: 220, cellStyle: { color: '#991b1b' } },
+  { field: 'attempts', headerName: 'Attempts', width: 96, filter: 'agNumberColumnFilter' },
+  { field: 'sentAt', headerName: 'Sent', width: 140, valueFormatter: (p) => (p.value ? formatDateTime(p.value) : '—') },
+  { field: 'message', headerName: 'ERP message / last error', flex: 2, minWidth: 200, cellStyle: { color: '#991b1b' } },
 ];
 
 export function OutboxPanel() {

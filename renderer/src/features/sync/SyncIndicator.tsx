@@ -2,6 +2,7 @@
  * The top bar's sync indicator: the ERP connection (a coloured dot) and how many changes wait in the outbox. Live from
  * 'sync.status' and 'data.changed' events, refreshed every 15 s as a fallback; a click opens the Sync page.
  */
+import WarningIcon from '@mui/icons-material/ErrorOutlineOutlined';
 import Box from '@mui/material/Box';
 import ButtonBase from '@mui/material/ButtonBase';
 import Tooltip from '@mui/material/Tooltip';
@@ -75,8 +76,9 @@ export function SyncIndicator() {
           {pending}
         </Box>
         {parked > 0 && (
-          <Box component="span" data-testid="sync-indicator-parked" sx={{ minWidth: 20, height: 20, px: 0.6, borderRadius: 10, fontSize: '0.72rem', fontWeight: 700, display: 'inline-flex', alignItems: 'center', justifyContent: 'center', bgcolor: '#fde8e8', color: '#991b1b' }}>
-            !{parked}
+          <Box component="span" data-testid="sync-indicator-parked" sx={{ height: 20, pl: 0.4, pr: 0.75, gap: 0.25, borderRadius: 10, fontSize: '0.72rem', fontWeight: 700, display: 'inline-flex', alignItems: 'center', bgcolor: '#fde8e8', color: '#991b1b' }}>
+            <WarningIcon sx={{ fontSize: 14 }} />
+            {parked}
           </Box>
         )}
       </ButtonBase>

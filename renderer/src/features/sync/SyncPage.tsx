@@ -1,9 +1,10 @@
 /**
  * Sync (#/sync/<tab>): the ERP connection (online / offline / working offline), what waits in the outbox, the last
- * success and error, "Work offline" and "Push now"; tabs for parked rows, the outbox and the connector settings.
+ * success and error, "Work offline", "Push now" and "Pull now"; tabs for parked rows, the outbox, pull conflicts, the
+ * connector settings and field ownership.
  */
+import PullIcon from '@mui/icons-material/CloudDownloadOutlined';
 import SendIcon from '@mui/icons-material/CloudUploadOutlined';
-import Badge from '@mui/material/Badge';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
@@ -20,17 +21,34 @@ import { invoke } from '../../api/client';
 import { navigate } from '../../app/router';
 import { colors } from '../../app/theme';
 import { useLiveRefresh } from '../../components/events';
+import { sentence } from '../../components/form';
 import { formatDateTime } from '../../components/format';
 import { Stat } from '../../components/SectionCard';
 import { toast } from '../../components/toasts';
+import { ConflictsPanel } from './ConflictsPanel';
 import { ConnectorPanel } from './ConnectorPanel';
 import { connectionOf, type OutboxEntry, type SyncConfig, type SyncStatus, useSyncStore } from './model';
 import { OutboxPanel } from './OutboxPanel';
+import { OwnershipPanel } from './OwnershipPanel';
 import { ParkedPanel } from './ParkedPanel';
 import { StatusDot } from './SyncIndicator';
 
-type TabId = 'attention' | 'outbox' | 'connector';
-const TAB_IDS: TabId[] = ['attention', 'outbox', 'connector'];
+type TabId = 'attention' | 'outbox' | 'conflicts' | 'connector' | 'ownership';
+const TAB_IDS: TabId[] = ['attention', 'outbox', 'conflicts', 'connector', 'ownership'];
+
+/** A tab's label with a small count pill (hidden at 0). */
+export function TabLabel({ label, count, tone = 'blue' }: { label: string; count?: number; tone?: 'red' | 'blue' }) {
+  return (
+    <Stack direction="row" spacing={0.75} component="span" sx={{ alignItems: 'center' }}>
+      <span>{label}</span>
+      {!!count && (
+        <Box component="span" data-testid="tab-count" sx={{ minWidth: 20, height: 18, px: 0.6, borderRadius: 9, fontSize: '0.7rem', fontWeight: 700, lineHeight: '18px', textAlign: 'center', bgcolor: tone === 'red' ? '#dc2626' : '#e8efff', color: tone === 'red' ? '#fff' : '#1e40af' }}>
+          {count}
+        </Box>
+      )}
+    </Stack>
+  );
+}
 
 function describeConnector(c: SyncConfig | null): string {
   if (!c) return '…';
@@ -42,6 +60,7 @@ function describeConnector(c: SyncConfig | null): string {
 function StatusPanel({ status, config, onChanged }: { status: SyncStatus | null; config: SyncConfig | null; onChanged: () => void }) {
   const setStatus = useSyncStore((s) => s.set);
   const [pushing, setPushing] = useState(false);
+  const [pulling, setPulling] = useState(false);
   const [switching, setSwitching] = useState(false);
   const conn = connectionOf(status);
 
@@ -56,6 +75,24 @@ function StatusPanel({ status, config, onChanged }: { status: SyncStatus | null;
       toast.error(e);
     } finally {
       setPushing(false);
+      onChanged();
+    }
+  };
+
+  const pullNow = async () => {
+    setPulling(true);
+    try {
+      const r = await invoke('sync.pull', {});
+      const parts = [`${r.created} new`, `${r.updated} updated`, `${r.unchanged + r.kept} unchanged`];
+      if (r.conflicts) parts.push(`${r.conflicts} conflict${r.conflicts === 1 ? '' : 's'}`);
+      const msg = `Pulled ${r.fetched} record${r.fetched === 1 ? '' : 's'} from the ERP: ${parts.join(', ')}`;
+      if (r.errors.length > 0) toast.error(`${msg}; ${r.errors.length} could not be applied: ${r.errors[0].message}`);
+      else if (r.conflicts > 0) toast.info(`${msg}. Decide the conflicts under Conflicts.`);
+      else toast.success(msg);
+    } catch (e) {
+      toast.error(e);
+    } finally {
+      setPulling(false);
       onChanged();
     }
   };
@@ -76,7 +113,7 @@ function StatusPanel({ status, config, onChanged }: { status: SyncStatus | null;
   const pending = status?.pending ?? 0;
   const blocked = status?.blocked ?? 0;
   return (
-    <Paper variant="outlined" sx={{ borderRadius: 2, mb: 2 }} data-testid="sync-status">
+    <Paper variant="outlined" sx={{ borderRadius: 2, mb: 2, flex: 'none' }} data-testid="sync-status">
       <Stack direction="row" spacing={2} sx={{ px: 3, py: 1.75, alignItems: 'center', borderBottom: `1px solid ${colors.border}` }}>
         <Box sx={{ flex: 1, minWidth: 0 }}>
           <Typography variant="subtitle1" component="h2">
@@ -93,6 +130,19 @@ function StatusPanel({ status, config, onChanged }: { status: SyncStatus | null;
             data-testid="sync-work-offline"
             sx={{ mr: 0.5, '& .MuiFormControlLabel-label': { fontSize: '0.875rem', fontWeight: 500 } }}
           />
+        </Tooltip>
+        <Tooltip title="Fetch products and customers changed in the ERP">
+          <span>
+            <Button
+              variant="outlined"
+              startIcon={pulling ? <CircularProgress size={14} color="inherit" /> : <PullIcon />}
+              disabled={pulling || !status?.configured || status.workOffline}
+              onClick={() => void pullNow()}
+              data-testid="sync-pull-now"
+            >
+              Pull now
+            </Button>
+          </span>
         </Tooltip>
         <Button
           variant="contained"
@@ -134,10 +184,10 @@ function StatusPanel({ status, config, onChanged }: { status: SyncStatus | null;
           {status?.lastSuccessAt ? formatDateTime(status.lastSuccessAt) : <Box component="span" sx={{ color: 'text.secondary', fontWeight: 500 }}>Not yet</Box>}
         </Stat>
         <Stat label="Last error" testId="sync-last-error" sub={status?.lastErrorAt ? formatDateTime(status.lastErrorAt) : undefined}>
-          {status?.lastError ? (
+          {status?.lastError && status.configured ? (
             <Tooltip title={status.lastError}>
               <Box component="span" sx={{ display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical', overflow: 'hidden', fontSize: '0.875rem', fontWeight: 500, color: '#991b1b', lineHeight: 1.45 }}>
-                {status.lastError}
+                {sentence(status.lastError)}
               </Box>
             </Tooltip>
           ) : (
@@ -155,6 +205,7 @@ export function SyncPage({ tab }: { tab?: string }) {
   const refresh = useSyncStore((s) => s.refresh);
   const [config, setConfig] = useState<SyncConfig | null>(null);
   const [parked, setParked] = useState<OutboxEntry[] | null>(null);
+  const [conflicts, setConflicts] = useState(0);
 
   const loadConfig = () =>
     invoke('sync.getConfig', {})
@@ -165,9 +216,15 @@ export function SyncPage({ tab }: { tab?: string }) {
       .then(setParked)
       .catch(() => setParked((p) => p ?? []));
 
+  const loadConflicts = () =>
+    invoke('sync.conflicts', { status: 'open', limit: 5000 })
+      .then((c) => setConflicts(c.length))
+      .catch(() => setConflicts(0));
+
   useEffect(() => {
     void refresh();
     void loadConfig();
+    void loadConflicts();
   }, [refresh]);
   // Parked rows come and go with the status: reload them when their ids change.
   const parkedKey = status ? status.parked.map((p) => p.id).join(',') : null;
@@ -175,12 +232,14 @@ export function SyncPage({ tab }: { tab?: string }) {
     if (parkedKey !== null) void loadParked();
   }, [parkedKey]);
   useLiveRefresh(() => void refresh(), ['sync.status', 'data.changed'], { delayMs: 200, intervalMs: 5000 });
+  useLiveRefresh(() => void loadConflicts(), ['data.changed'], { delayMs: 500, intervalMs: 30000 });
 
   const parkedAt = useMemo(() => Object.fromEntries((status?.parked ?? []).map((p) => [p.id, p.parkedAt])), [status]);
   const parkedCount = status?.parked.length ?? 0;
   const changed = () => {
     void refresh();
     void loadParked();
+    void loadConflicts();
   };
 
   return (
@@ -189,31 +248,37 @@ export function SyncPage({ tab }: { tab?: string }) {
       <Tabs
         value={current}
         onChange={(_e, v: TabId) => navigate(['sync', v], true)}
-        sx={{ mb: 2, minHeight: 40, borderBottom: `1px solid ${colors.border}`, '& .MuiTab-root': { minHeight: 40, textTransform: 'none', fontWeight: 600, px: 2 } }}
+        sx={{ mb: 2, flex: 'none', minHeight: 40, borderBottom: `1px solid ${colors.border}`, '& .MuiTab-root': { minHeight: 40, textTransform: 'none', fontWeight: 600, px: 2 } }}
       >
         <Tab
           value="attention"
           data-testid="sync-tab-attention"
-          label={
-            <Badge color="error" badgeContent={parkedCount} sx={{ '& .MuiBadge-badge': { right: -14, top: 9 } }}>
-              Needs attention
-            </Badge>
-          }
-          sx={{ pr: parkedCount ? 4 : 2 }}
+          label={<TabLabel label="Needs attention" count={parkedCount} tone="red" />}
         />
         <Tab value="outbox" label="Outbox" data-testid="sync-tab-outbox" />
+        <Tab value="conflicts" label={<TabLabel label="Conflicts" count={conflicts} tone="red" />} data-testid="sync-tab-conflicts" />
         <Tab value="connector" label="Connector" data-testid="sync-tab-connector" />
+        <Tab value="ownership" label="Field ownership" data-testid="sync-tab-ownership" />
       </Tabs>
-      {current === 'attention' && <ParkedPanel rows={parked} parkedAt={parkedAt} onChanged={changed} />}
+      {current === 'attention' && (
+        <Box sx={{ flex: 'none' }}>
+          <ParkedPanel rows={parked} parkedAt={parkedAt} onChanged={changed} />
+        </Box>
+      )}
       {current === 'outbox' && <OutboxPanel />}
+      {current === 'conflicts' && <ConflictsPanel onChanged={changed} />}
+      {current === 'ownership' && <OwnershipPanel />}
       {current === 'connector' && (
-        <ConnectorPanel
-          config={config}
-          onSaved={(c) => {
-            setConfig(c);
-            setTimeout(() => void refresh(), 300);
-          }}
-        />
+        <Box sx={{ flex: 'none' }}>
+          <ConnectorPanel
+            config={config}
+            onSaved={(c) => {
+              setConfig(c);
+              void refresh();
+              setTimeout(() => void refresh(), 400);
+            }}
+          />
+        </Box>
       )}
     </Box>
   );
