@@ -3,11 +3,14 @@
  * and a wrapped on(event, callback) returning an unsubscribe. ipcRenderer itself is never exposed.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { type CadenceBridge, IPC_EVENT, IPC_INVOKE, type InvokeResult, PUSHED_EVENTS } from '../shared/api/bridge';
-import { opNames } from '../shared/api/index';
+import { type CadenceBridge, IPC_EVENT, IPC_INVOKE, type InvokeResult } from '../shared/api/bridge';
 
-const known = new Set<string>(opNames);
-const events = new Set<string>(PUSHED_EVENTS);
+/** Injected at build time from the operation table (main/tools/build.ts), so the sandboxed preload stays small. */
+declare const __CADENCE_OP_NAMES__: readonly string[];
+declare const __CADENCE_EVENTS__: readonly string[];
+
+const known = new Set<string>(__CADENCE_OP_NAMES__);
+const events = new Set<string>(__CADENCE_EVENTS__);
 
 const bridge: CadenceBridge = {
   platform: process.platform,

@@ -172,7 +172,10 @@ function outbox(ctx: ServiceContext, entry: PriceBookEntry, eventType: string, p
   enqueueOutbox(ctx.raw, nowIso(ctx), { aggregateType: 'price_book', aggregateId: entry.entryId, eventType, payload: previous ? { ...entry, previous } : entry });
 }
 
-/** Writes the next version of `old`'s entry; `mode` says what happens to `old`. */
+/**
+ * Writes the next version of `old`'s entry. closeAt null: `old` is superseded (a correction or an end); a date: `old`
+ * stays in force with its validity closed there (a price change from that date).
+ */
 function writeNextVersion(ctx: ServiceContext, old: Row, terms: Terms, change: PriceBookEntry['change'], closeAt: string | null): PriceBookEntry {
   const raw = ctx.raw;
   const now = nowIso(ctx);

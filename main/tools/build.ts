@@ -41,10 +41,14 @@ async function buildElectron(): Promise<void> {
     external, sourcemap: true, logLevel: 'error',
     define: { 'import.meta.url': 'importMetaUrl' }, banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   });
+  // The sandboxed preload gets the operation names baked in, instead of bundling every zod schema.
+  const { opNames } = await import('../../shared/api/index');
+  const { PUSHED_EVENTS } = await import('../../shared/api/bridge');
   await build({
     entryPoints: [path.join(root, 'preload', 'index.ts')],
     bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: path.join(out, 'preload', 'preload.cjs'),
     external: ['electron'], sourcemap: true, logLevel: 'error',
+    define: { __CADENCE_OP_NAMES__: JSON.stringify(opNames), __CADENCE_EVENTS__: JSON.stringify(PUSHED_EVENTS) },
   });
 }
 
