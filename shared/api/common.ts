@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { isCurrency } from '../domain/money';
 
 export const Id = z.string().uuid({ message: 'must be a UUID' });
-export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')), 'is not a valid date');
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(s + 'T00:00:00Z');
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'is not a valid calendar date');
 export const IsoDateTime = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
 export const CurrencyCode = z.string().toUpperCase().refine(isCurrency, 'must be an ISO 4217 currency code Cadence supports (e.g. EUR, USD, JPY)');
 export const CountryCode = z.string().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code');

@@ -38,7 +38,8 @@ describe.skipIf(!chromiumPath)('foundation: customers and catalog in the browser
     await page.getByTestId('customers-empty').waitFor();
     expect(await page.getByTestId('customers-empty').textContent()).toContain('npm run cadence -- seed');
     await expect.poll(() => page.getByTestId('status-mode').textContent()).toMatch(/^Web mode · v/);
-    expect(await page.locator('nav a').allTextContents()).toEqual(['Customers', 'Products', 'Plans', 'Settings']);
+    const nav = await page.locator('nav a').allTextContents();
+    for (const area of ['Customers', 'Products', 'Plans', 'Settings']) expect(nav).toContain(area);
     await screenshot(page, 'e2e-empty.png');
     expectNoErrors();
   });

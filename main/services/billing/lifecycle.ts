@@ -53,7 +53,6 @@ export function catchUpLifecycle(db: Db, s: SubState, through: IsoDate, atIso: s
       if (b > after) renewals.add(b);
     }
   }
-  const created = sub.created_at.slice(0, 10);
   for (const d of eventDates(s, after, through)) {
     const now = baseStatusAt(s, d);
     if (now !== prev) {

@@ -10,7 +10,7 @@ import { dec, decStr } from '../../../shared/domain/money';
 import { describeSchedule, occurrencesBetween } from '../../../shared/domain/orders';
 import { type HandlerMap, nowIso } from '../context';
 import { CUSTOMER_REFERENCES } from '../customers';
-import { dateOf, json, loadScheduleItems, type OrderRow, patternOf, PRODUCT_INFO_SQL, productBySku, productInfo, type ProductInfo, type ScheduleRow, st } from './db';
+import { dateOf, type Db, json, loadScheduleItems, type OrderRow, patternOf, PRODUCT_INFO_SQL, productBySku, productInfo, type ProductInfo, type ScheduleRow, st } from './db';
 import { recordErp, recordShipment, cancelOrder } from './fulfilment';
 import { generateUpcoming, reflagStock } from './generate';
 import { locationHandlers } from './locations';
@@ -21,6 +21,19 @@ import { scheduleHandlers } from './schedules';
 import { SUMMARY_SQL, toOrder, toSummary } from './views';
 
 export { toTrytonSale, pushTrytonSale, cancelTrytonSale, salesOrderPayload } from './erp';
+export { orderDeliveredItemIds, linkSubscriptions } from './billing-link';
+export { recordErp, recordShipment } from './fulfilment';
+
+/**
+ * Sets the available stock of products (the catalog pull calls this inside its transaction) and re-flags upcoming
+ * orders. Returns how many were set and how many upcoming order lines are short now.
+ */
+export function setProductStock(db: Db, items: readonly { productId: string; available: string; asOf?: string }[], source: string, nowIso: string): { updated: number; shortLines: number } {
+  const up = st(db, `INSERT INTO product_stock (product_id, available, as_of, source, updated_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (product_id) DO UPDATE SET available = excluded.available, as_of = excluded.as_of, source = excluded.source, updated_at = excluded.updated_at`);
+  for (const it of items) up.run(it.productId, decStr(it.available), it.asOf ?? nowIso, source, nowIso);
+  return { updated: items.length, shortLines: reflagStock(db) };
+}
 export type { ErpSalesOrderPayload, TrytonSaleDraft, TrytonSaleResult } from './erp';
 
 CUSTOMER_REFERENCES.push(
@@ -141,15 +154,12 @@ const orderHandlersCore: HandlerMap<OrderOps> = {
 
   async 'stock.update'(input, ctx) {
     const db = ctx.raw;
-    const at = nowIso(ctx);
-    const up = st(db, `INSERT INTO product_stock (product_id, available, as_of, source, updated_at) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (product_id) DO UPDATE SET available = excluded.available, as_of = excluded.as_of, source = excluded.source, updated_at = excluded.updated_at`);
-    input.items.forEach((it, i) => {
+    const items = input.items.map((it, i) => {
       const id = it.productId ?? productBySku(db, it.sku!)?.id;
       if (!id || !st(db, 'SELECT 1 FROM products WHERE id = ?').get(id)) throw AppError.validation(`items.${i}.${it.productId ? 'productId' : 'sku'}`, `no product ${it.productId ?? it.sku}`);
-      up.run(id, decStr(it.available), it.asOf ?? at, input.source, at);
+      return { productId: id, available: it.available, ...(it.asOf ? { asOf: it.asOf } : {}) };
     });
-    return { updated: input.items.length, shortLines: reflagStock(db) };
+    return setProductStock(db, items, input.source, nowIso(ctx));
   },
 
   async 'stock.list'(input, ctx) {

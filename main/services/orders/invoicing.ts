@@ -9,7 +9,6 @@
  * Cancelling a released order credits what was invoiced.
  * Pending ledger rows become invoice lines through `flushInvoices` (see billing-link.ts).
  */
-import { dec, decStr } from '../../../shared/domain/money';
 import { invoiceDeltas, type InvoiceableLine } from '../../../shared/domain/orders';
 import { newId } from '../../platform/ids';
 import { type Db, type LineRow, loadLines, loadOrderRow, type OrderRow, st } from './db';
@@ -54,4 +53,3 @@ export function applyInvoicing(db: Db, orderId: string, nowIso: string, now: Dat
   return deltas.length;
 }
 
-export const sumQty = (qs: readonly string[]): string => decStr(qs.reduce((a, q) => a.plus(dec(q)), dec(0)));

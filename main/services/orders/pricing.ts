@@ -26,10 +26,6 @@ export const periodKey = (date: IsoDate): string => date.slice(0, 7);
 
 interface CustomerTax { id: string; country: string; vat_id: string | null; tax_status: string }
 
-export interface PricedLineInput extends OccurrenceLine {
-  product: ProductInfo;
-}
-
 export class OrderPricer {
   private readonly products = new Map<string, ProductInfo>();
   private readonly schedules = new Map<string, PricePointRow[]>();

@@ -6,7 +6,7 @@ import { addDays, type IsoDate } from '../../../shared/domain/billing/dates';
 import { checkQuantity, scheduleProblems, type DeliverySchedule } from '../../../shared/domain/orders';
 import { newId } from '../../platform/ids';
 import { type HandlerMap, nowIso, type ServiceContext } from '../context';
-import { dateOf, type Db, loadSchedule, productInfo, type ScheduleItemRow, type ScheduleRow, st, tableExists } from './db';
+import { dateOf, type Db, loadSchedule, productInfo, type ScheduleRow, st, tableExists } from './db';
 import { dropUpcoming, generateUpcoming } from './generate';
 import { OrderPricer, policyFor } from './pricing';
 import { toSchedule } from './views';
@@ -202,4 +202,3 @@ export const scheduleHandlers: HandlerMap<ScheduleOps> = {
   },
 };
 
-export type { ScheduleItemRow };

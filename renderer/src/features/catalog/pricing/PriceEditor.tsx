@@ -18,6 +18,7 @@ import { CurrencyPicker, SelectInput, TextInput } from '../../../components/fiel
 import { type FieldErrors, useField } from '../../../components/form';
 import { FormSection } from '../../../components/FormDrawer';
 import { formatMoney } from '../../../components/format';
+import { PLAN_MODEL_KINDS } from '../../pricing/planModels';
 
 type ApiPrice = OpInput<'plans.create'>['prices'][number];
 type ApiModel = ApiPrice['model'];
@@ -85,6 +86,8 @@ export const CHARGE_MODELS: ChargeModelKind[] = [
     toApi: (m) => ({ type: 'per_unit', unitPrice: str(m.unitPrice).trim() }),
     summary: (m, currency) => `${formatMoney(str(m.unitPrice), currency)} / unit`,
   },
+  // Tiered, package, stairstep and percentage models (the pricing feature's editor).
+  ...PLAN_MODEL_KINDS,
 ];
 
 export const chargeModel = (type: string): ChargeModelKind | undefined => CHARGE_MODELS.find((k) => k.type === type);
@@ -133,7 +136,7 @@ function PriceRow({ path, index, onRemove, canRemove }: { path: string; index: n
         options={MODEL_OPTIONS}
         onValueChange={(t) => set({ ...value, model: chargeModel(t)?.empty(value.model) ?? { type: t } })}
       />
-      {kind ? <kind.Fields path={modelPath} currency={value.currency} /> : <Box />}
+      {kind && (value.model.type === 'flat' || value.model.type === 'per_unit') ? <kind.Fields path={modelPath} currency={value.currency} /> : <Box />}
       <Tooltip title="Remove this price">
         <span>
           <IconButton aria-label={`Remove price ${index + 1}`} onClick={onRemove} disabled={!canRemove} sx={{ mt: 0.25 }} data-testid={`price-remove-${index}`}>
@@ -141,6 +144,11 @@ function PriceRow({ path, index, onRemove, canRemove }: { path: string; index: n
           </IconButton>
         </span>
       </Tooltip>
+      {kind && value.model.type !== 'flat' && value.model.type !== 'per_unit' ? (
+        <Box sx={{ gridColumn: '1 / -1' }}>
+          <kind.Fields path={modelPath} currency={value.currency} />
+        </Box>
+      ) : null}
     </Box>
   );
 }

@@ -1,0 +1,153 @@
+/** Invoices and credit notes: filter by status, kind and date; a row opens the invoice (#/invoices/<id>). */
+import ReceiptIcon from '@mui/icons-material/ReceiptLongOutlined';
+import RefreshIcon from '@mui/icons-material/Refresh';
+import Button from '@mui/material/Button';
+import IconButton from '@mui/material/IconButton';
+import MenuItem from '@mui/material/MenuItem';
+import TextField from '@mui/material/TextField';
+import Tooltip from '@mui/material/Tooltip';
+import type { ColDef } from 'ag-grid-community';
+import { useMemo, useState } from 'react';
+import type { OpInput } from '../../../../shared/api/index';
+import { minorUnits } from '../../../../shared/domain/money';
+import { invoke } from '../../api/client';
+import { navigate } from '../../app/router';
+import { DataGrid } from '../../components/DataGrid';
+import { EmptyState } from '../../components/EmptyState';
+import { useLiveRefresh } from '../../components/events';
+import { formatMinorAmount, formatPeriod } from '../../components/format';
+import { CountLabel, PageToolbar, SearchBox, SegmentedFilter } from '../../components/PageToolbar';
+import { useRows } from '../../components/useRows';
+import { InvoiceStatusChip, invoiceStatusText } from './InvoiceStatusChip';
+import { documentTitle, type InvoiceSummary, kindLabel } from './model';
+
+type StatusFilter = 'all' | 'draft' | 'open' | 'overdue' | 'paid' | 'void';
+type KindFilter = 'all' | 'invoice' | 'credit_note';
+
+const money = (field: 'netMinor' | 'taxMinor' | 'grossMinor' | 'amountDueMinor', headerName: string, width = 120): ColDef<InvoiceSummary> => ({
+  field,
+  headerName,
+  width,
+  type: 'rightAligned',
+  filter: 'agNumberColumnFilter',
+  cellStyle: { fontVariantNumeric: 'tabular-nums' },
+  valueFormatter: (p) => (p.data ? formatMinorAmount(p.data[field], p.data.currency) : ''),
+  filterValueGetter: (p) => (p.data ? p.data[field] / 10 ** minorUnits(p.data.currency) : null),
+});
+
+const columns: ColDef<InvoiceSummary>[] = [
+  { colId: 'number', headerName: 'Number', width: 150, valueGetter: (p) => (p.data ? documentTitle(p.data) : ''), cellStyle: { fontWeight: 600 } },
+  { field: 'kind', headerName: 'Kind', width: 110, valueFormatter: (p) => kindLabel(p.value ?? '') },
+  { field: 'customerName', headerName: 'Customer', flex: 1.5, minWidth: 170 },
+  { colId: 'date', headerName: 'Date', width: 112, valueGetter: (p) => p.data?.issueDate ?? p.data?.billingDate ?? '', sort: 'desc' },
+  { field: 'dueDate', headerName: 'Due', width: 112, valueFormatter: (p) => p.value ?? '—' },
+  { colId: 'period', headerName: 'Service period', width: 200, valueGetter: (p) => (p.data ? formatPeriod(p.data.serviceStart, p.data.serviceEnd) : '') },
+  { field: 'currency', headerName: 'Cur.', width: 76 },
+  money('netMinor', 'Net', 110),
+  money('grossMinor', 'Total'),
+  money('amountDueMinor', 'Due'),
+  {
+    field: 'status',
+    headerName: 'Status',
+    width: 120,
+    cellRenderer: (p: { data?: InvoiceSummary }) => (p.data ? <InvoiceStatusChip status={p.data.status} overdue={p.data.overdue} /> : null),
+    filterValueGetter: (p) => (p.data ? invoiceStatusText(p.data.status, p.data.overdue) : ''),
+    getQuickFilterText: (p) => (p.data ? invoiceStatusText(p.data.status, p.data.overdue) : ''),
+  },
+];
+
+function listInput(status: StatusFilter, kind: KindFilter, from: string, to: string, customerId?: string): OpInput<'invoices.list'> {
+  const statusIn: Record<StatusFilter, OpInput<'invoices.list'>['status']> = {
+    all: undefined, draft: 'draft', open: ['finalized', 'partially_paid'], overdue: ['finalized', 'partially_paid'], paid: 'paid', void: ['void', 'uncollectible'],
+  };
+  return {
+    status: statusIn[status],
+    ...(status === 'overdue' ? { overdue: true } : {}),
+    ...(kind !== 'all' ? { kind } : {}),
+    ...(from ? { dateFrom: from } : {}),
+    ...(to ? { dateTo: to } : {}),
+    ...(customerId ? { customerId } : {}),
+    sortBy: 'createdAt',
+    sortDir: 'desc',
+    limit: 10000,
+  };
+}
+
+export function InvoicesPage() {
+  const [status, setStatus] = useState<StatusFilter>('all');
+  const [kind, setKind] = useState<KindFilter>('all');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [search, setSearch] = useState('');
+  const [anyInvoice, setAnyInvoice] = useState<boolean | null>(null);
+  const { rows, reload } = useRows(async () => {
+    const page = await invoke('invoices.list', listInput(status, kind, from, to));
+    if (page.items.length > 0) setAnyInvoice(true);
+    else setAnyInvoice((await invoke('invoices.list', { limit: 1 })).total > 0);
+    return page.items;
+  }, [status, kind, from, to]);
+  useLiveRefresh(() => void reload(), ['billing.finished'], { delayMs: 300, intervalMs: 60000 });
+
+  const shown = useMemo(() => {
+    if (!rows || !search.trim()) return rows?.length ?? 0;
+    const q = search.trim().toLowerCase();
+    return rows.filter((r) => [r.number ?? 'draft', r.customerName, r.customerNumber].some((s) => s.toLowerCase().includes(q))).length;
+  }, [rows, search]);
+
+  if (anyInvoice === false) {
+    return (
+      <EmptyState icon={<ReceiptIcon />} title="No invoices yet" testId="invoices-empty" actions={<Button variant="contained" onClick={() => navigate(['billing'])}>Go to billing runs</Button>}>
+        Invoices are generated by the billing run from the subscriptions that are due: a draft first, finalized with its number after the grace period (or when you
+        finalize it by hand).
+      </EmptyState>
+    );
+  }
+
+  const dateField = (label: string, value: string, set: (v: string) => void, testId: string) => (
+    <TextField type="date" label={label} value={value} onChange={(e) => set(e.target.value)} fullWidth={false} sx={{ width: 158, bgcolor: 'background.paper' }} slotProps={{ inputLabel: { shrink: true }, htmlInput: { 'data-testid': testId } }} />
+  );
+
+  return (
+    <>
+      <PageToolbar>
+        <SearchBox value={search} onChange={setSearch} placeholder="Filter by number or customer…" testId="invoices-search" />
+        <SegmentedFilter
+          label="Status"
+          value={status}
+          onChange={setStatus}
+          testId="invoices-status"
+          options={[
+            { value: 'all', label: 'All' },
+            { value: 'draft', label: 'Drafts' },
+            { value: 'open', label: 'Open' },
+            { value: 'overdue', label: 'Overdue' },
+            { value: 'paid', label: 'Paid' },
+            { value: 'void', label: 'Void' },
+          ]}
+        />
+        <TextField select label="Kind" value={kind} onChange={(e) => setKind(e.target.value as KindFilter)} fullWidth={false} sx={{ width: 150, bgcolor: 'background.paper' }} slotProps={{ htmlInput: { 'data-testid': 'invoices-kind' } }}>
+          <MenuItem value="all">All documents</MenuItem>
+          <MenuItem value="invoice">Invoices</MenuItem>
+          <MenuItem value="credit_note">Credit notes</MenuItem>
+        </TextField>
+        {dateField('From', from, setFrom, 'invoices-from')}
+        {dateField('To', to, setTo, 'invoices-to')}
+        <Tooltip title="Reload">
+          <IconButton onClick={() => void reload()} aria-label="Reload invoices" size="small" data-testid="invoices-reload">
+            <RefreshIcon fontSize="small" />
+          </IconButton>
+        </Tooltip>
+        {rows && <CountLabel shown={shown} total={rows.length} noun={rows.length === 1 ? 'document' : 'documents'} />}
+      </PageToolbar>
+      <DataGrid<InvoiceSummary>
+        testId="invoices-grid"
+        rows={rows}
+        columns={columns}
+        getRowId={(r) => r.id}
+        quickFilter={search}
+        onOpen={(r) => navigate(['invoices', r.id])}
+        noRowsText="No documents match these filters"
+      />
+    </>
+  );
+}

@@ -1,0 +1,131 @@
+/** Subscription types, labels, and the create form's values with their conversion to the API input. */
+import type { OpInput, OpOutput } from '../../../../shared/api/index';
+import type { FieldErrors } from '../../components/form';
+import type { Tone } from '../../components/StatusChip';
+
+export type Subscription = OpOutput<'subscriptions.get'>;
+export type SubscriptionItem = Subscription['items'][number];
+export type SubscriptionStatus = Subscription['status'];
+export type TimelineEntry = OpOutput<'subscriptions.timeline'>[number];
+export type ChangePreview = OpOutput<'subscriptions.previewChange'>;
+export type Plan = OpOutput<'plans.list'>['items'][number];
+
+export const STATUS_META: Record<SubscriptionStatus, { label: string; tone: Tone }> = {
+  trial: { label: 'Trial', tone: 'violet' },
+  active: { label: 'Active', tone: 'green' },
+  past_due: { label: 'Past due', tone: 'red' },
+  paused: { label: 'Paused', tone: 'amber' },
+  canceled: { label: 'Canceled', tone: 'grey' },
+  expired: { label: 'Expired', tone: 'grey' },
+};
+
+export const PRORATION_OPTIONS = [
+  { value: 'day', label: 'By day', hint: 'credit and charge the days left' },
+  { value: 'second', label: 'By second' },
+  { value: 'none', label: 'No proration', hint: 'changes apply from the next period' },
+];
+export const PRORATION_INVOICING_OPTIONS = [
+  { value: 'next_invoice', label: 'On the next regular invoice' },
+  { value: 'immediately', label: 'On an invoice issued at once' },
+];
+export const TERM_OPTIONS = [
+  { value: '', label: 'Open-ended', hint: 'month to month' },
+  { value: '1', label: '1 month' },
+  { value: '3', label: '3 months' },
+  { value: '6', label: '6 months' },
+  { value: '12', label: '12 months' },
+  { value: '24', label: '24 months' },
+  { value: '36', label: '36 months' },
+];
+
+/** Months between bills of a plan. */
+export const planMonths = (p: Pick<Plan, 'interval' | 'intervalCount'>): number =>
+  p.interval === 'month' ? 1 : p.interval === 'quarter' ? 3 : p.interval === 'year' ? 12 : p.intervalCount;
+
+export const intervalText = (months: number): string => (months === 1 ? 'Monthly' : months === 3 ? 'Quarterly' : months === 12 ? 'Yearly' : `Every ${months} months`);
+
+/** "Pro monthly × 3 + 1 add-on". */
+export function itemsSummary(s: Pick<Subscription, 'items'>): string {
+  const current = s.items.filter((i) => i.active);
+  const items = current.length ? current : s.items;
+  const base = items.find((i) => i.role === 'base') ?? items[0];
+  if (!base) return '—';
+  const addons = items.filter((i) => i !== base).length;
+  const qty = base.kind === 'usage' ? '' : base.quantity !== '1' ? ` × ${base.quantity}` : '';
+  return `${base.planName}${qty}${addons ? ` + ${addons} add-on${addons === 1 ? '' : 's'}` : ''}`;
+}
+
+/** "created" → "Created", "plan_changed" → "Plan changed". */
+export const eventText = (e: string): string => e.replace(/[._]/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+/* ---------- create form ---------- */
+
+export interface ItemValues {
+  planId: string;
+  quantity: string;
+}
+
+export interface SubscriptionValues {
+  customerId: string;
+  currency: string;
+  items: ItemValues[];
+  startDate: string;
+  billingAnchorDay: string;
+  trialDays: string;
+  trialEndAction: 'convert' | 'cancel';
+  termMonths: string;
+  autoRenew: boolean;
+  renewalUpliftPct: string;
+  noticeDays: string;
+  prorationPolicy: 'day' | 'second' | 'none';
+  prorationInvoicing: 'next_invoice' | 'immediately';
+  poNumber: string;
+  buyerReference: string;
+  notes: string;
+}
+
+export const newSubscriptionValues = (customerId = ''): SubscriptionValues => ({
+  customerId, currency: '', items: [{ planId: '', quantity: '1' }], startDate: '', billingAnchorDay: '', trialDays: '', trialEndAction: 'convert',
+  termMonths: '', autoRenew: true, renewalUpliftPct: '0', noticeDays: '0', prorationPolicy: 'day', prorationInvoicing: 'next_invoice',
+  poNumber: '', buyerReference: '', notes: '',
+});
+
+const INT = /^\d+$/;
+const DEC = /^\d+(\.\d+)?$/;
+
+export function checkSubscription(v: SubscriptionValues): FieldErrors {
+  const e: FieldErrors = {};
+  if (!v.customerId) e.customerId = 'is required';
+  v.items.forEach((it, i) => {
+    if (!it.planId) e[`items.${i}.planId`] = 'is required';
+    if (!DEC.test(it.quantity.trim())) e[`items.${i}.quantity`] = 'must be a number such as 1 or 2.5';
+  });
+  const day = v.billingAnchorDay.trim();
+  if (day && (!INT.test(day) || Number(day) < 1 || Number(day) > 31)) e.billingAnchorDay = 'must be a day from 1 to 31';
+  if (v.trialDays.trim() && !INT.test(v.trialDays.trim())) e.trialDays = 'must be a whole number of days';
+  if (!DEC.test(v.renewalUpliftPct.trim())) e.renewalUpliftPct = 'must be a percentage such as 5';
+  else if (!v.termMonths && Number(v.renewalUpliftPct) !== 0) e.renewalUpliftPct = 'needs a contract term';
+  if (!INT.test(v.noticeDays.trim())) e.noticeDays = 'must be a whole number of days';
+  return e;
+}
+
+export function toCreateInput(v: SubscriptionValues): OpInput<'subscriptions.create'> {
+  return {
+    customerId: v.customerId,
+    ...(v.currency ? { currency: v.currency } : {}),
+    ...(v.startDate ? { startDate: v.startDate } : {}),
+    ...(v.billingAnchorDay.trim() ? { billingAnchorDay: Number(v.billingAnchorDay.trim()) } : {}),
+    items: v.items.map((it, i) => ({ planId: it.planId, quantity: it.quantity.trim(), addon: i > 0 })),
+    ...(v.trialDays.trim() ? { trialDays: Number(v.trialDays.trim()) } : {}),
+    trialEndAction: v.trialEndAction,
+    termMonths: v.termMonths ? Number(v.termMonths) : null,
+    autoRenew: v.autoRenew,
+    renewalUpliftPct: v.renewalUpliftPct.trim(),
+    noticeDays: Number(v.noticeDays.trim()),
+    prorationPolicy: v.prorationPolicy,
+    prorationInvoicing: v.prorationInvoicing,
+    poNumber: v.poNumber.trim() || null,
+    buyerReference: v.buyerReference.trim() || null,
+    notes: v.notes,
+  };
+}
