@@ -171,3 +171,39 @@ describe('contract price changes mid-term', () => {
     expect((await w.docs(s2.id)).map((d) => d.netMinor)).toEqual([3000, 3000, 3000, 3000, 3000, 3000, 3000]);
   });
 });
+
+describe('second-based proration and subscription queries', () => {
+  it('prorates by the second: an upgrade at 12:00 on Jun 11 leaves 19.5 of 30 days (−19.50 / +39.00)', async () => {
+    w = await world('2026-06-01');
+    const c = await w.customer();
+    const s = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans['BASIC-M']! }], prorationPolicy: 'second' });
+    await w.runOn('2026-06-01');
+    w.clock.set('2026-06-11T12:00:00Z');
+    const r = await w.b.call('subscriptions.applyChange', { subscriptionId: s.id, actions: [{ type: 'change_plan', itemId: s.items[0]!.id, planId: w.plans['PRO-M']! }], invoiceNow: true });
+    expect(r.preview.changeLines.map((l) => [l.kind, l.fraction, l.amountMinor])).toEqual([['proration_credit', '0.65', -1950], ['proration_charge', '0.65', 3900]]);
+    expect(r.documents[0]!.grossMinor).toBe(2321); // 19.50 + 19 % = 23.205 → 23.21
+  });
+
+  it('lists by status, plan, customer and search; updates references; refuses what the generator cannot express', async () => {
+    w = await world('2026-01-01');
+    const c1 = await w.customer();
+    const c2 = await w.customer({ name: 'Zeta Systems AG' });
+    const a = await w.b.call('subscriptions.create', { customerId: c1, items: [{ planId: w.plans['BASIC-M']! }], poNumber: 'PO-1' });
+    const b2 = await w.b.call('subscriptions.create', { customerId: c2, items: [{ planId: w.plans['SEAT-M']!, quantity: '2' }], termMonths: 12, renewalUpliftPct: '4' });
+    await w.b.call('subscriptions.pause', { id: a.id });
+    const ids = async (input: Record<string, unknown>) => (await w.b.call('subscriptions.list', input as never)).items.map((x) => x.id);
+    expect(await ids({ status: 'paused' })).toEqual([a.id]);
+    expect(await ids({ status: ['active', 'paused'], sortBy: 'customerName', sortDir: 'desc' })).toEqual([b2.id, a.id]);
+    expect(await ids({ planId: w.plans['SEAT-M'] })).toEqual([b2.id]);
+    expect(await ids({ customerId: c1 })).toEqual([a.id]);
+    expect(await ids({ search: 'zeta' })).toEqual([b2.id]);
+    expect(await ids({ search: 'PO-1' })).toEqual([a.id]);
+    const u = await w.b.call('subscriptions.update', { id: b2.id, expectedVersion: 1, patch: { poNumber: 'PO-9', buyerReference: 'Dept 7', noticeDays: 60 } });
+    expect(u).toMatchObject({ poNumber: 'PO-9', buyerReference: 'Dept 7', version: 2, term: { noticeDays: 60 } });
+    await expect(w.b.call('subscriptions.update', { id: b2.id, expectedVersion: 1, patch: { notes: 'x' } })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(w.b.call('subscriptions.create', { customerId: c1, items: [{ planId: w.plans['BASIC-M']! }, { planId: w.plans.ANNUAL! }] }))
+      .rejects.toMatchObject({ code: 'VALIDATION', details: { fields: [{ path: 'items.1.planId' }] } });
+    await expect(w.b.call('subscriptions.create', { customerId: c1, currency: 'USD', items: [{ planId: w.plans['BASIC-M']! }] }))
+      .rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/no price in USD/) });
+  });
+});

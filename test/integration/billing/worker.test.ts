@@ -39,11 +39,15 @@ describe('billing run in a worker thread', () => {
     expect(started.alreadyRunning).toBe(false);
     const again = await b.call('billing.run', {});
     expect(again).toMatchObject({ runId: started.runId, alreadyRunning: true });
-    // the API keeps answering while the worker bills
+    // the API keeps answering — reads and writes — while the worker bills
     const t0 = performance.now();
     const list = await b.call('customers.list', { limit: 10 });
     expect(list.total).toBe(N);
     expect(performance.now() - t0).toBeLessThan(2000);
+    for (let i = 0; i < 5; i++) {
+      await b.call('customers.update', { id: list.items[i]!.id, patch: { notes: `edited during the run ${i}` } });
+      await new Promise((r) => setTimeout(r, 20));
+    }
     let status = await b.call('billing.status', {});
     for (let i = 0; i < 600 && status.running; i++) {
       await new Promise((r) => setTimeout(r, 50));

@@ -60,7 +60,7 @@ function ItemsEditor({ plans, currency }: { plans: Plan[]; currency: string }) {
           return (
             <Box key={i} data-testid={`item-row-${i}`}>
               <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 120px 36px', gap: 1.25, alignItems: 'start' }}>
-                <CodePicker path={`items.${i}.planId`} label={i === 0 ? 'Base plan' : `Add-on ${i}`} options={options} renderCode={false} required autoFocus={i === 0 && false} />
+                <CodePicker path={`items.${i}.planId`} label={i === 0 ? 'Base plan' : `Add-on ${i}`} options={options} renderCode={false} required />
                 <TextInput path={`items.${i}.quantity`} label="Quantity" inputMode="decimal" required />
                 {i > 0 ? (
                   <Tooltip title="Remove add-on">
@@ -160,9 +160,9 @@ export function SubscriptionEditor({ customerId, onClose, onCreated }: { custome
         <FormSection title="Contract term" description="A term renews automatically unless canceled before its end (minus the notice period).">
           <Box sx={grid3}>
             <SelectInput path="termMonths" label="Term" options={TERM_OPTIONS} />
-            <TextInput path="renewalUpliftPct" label="Uplift at renewal" inputMode="decimal" disabled={!v.termMonths} endAdornment={<InputAdornment position="end">%</InputAdornment>} />
+            <TextInput path="renewalUpliftPct" label="Uplift at renewal" inputMode="decimal" disabled={v.termMonths === 'open'} endAdornment={<InputAdornment position="end">%</InputAdornment>} />
             <IntegerInput path="noticeDays" label="Notice period" endAdornment={<InputAdornment position="end">days</InputAdornment>} />
-            <SwitchInput path="autoRenew" label="Renew automatically" disabled={!v.termMonths} />
+            <SwitchInput path="autoRenew" label="Renew automatically" disabled={v.termMonths === 'open'} />
           </Box>
         </FormSection>
         <FormSection title="References">

@@ -29,7 +29,7 @@ export const PRORATION_INVOICING_OPTIONS = [
   { value: 'immediately', label: 'On an invoice issued at once' },
 ];
 export const TERM_OPTIONS = [
-  { value: '', label: 'Open-ended', hint: 'month to month' },
+  { value: 'open', label: 'Open-ended', hint: 'month to month' },
   { value: '1', label: '1 month' },
   { value: '3', label: '3 months' },
   { value: '6', label: '6 months' },
@@ -86,7 +86,7 @@ export interface SubscriptionValues {
 
 export const newSubscriptionValues = (customerId = ''): SubscriptionValues => ({
   customerId, currency: '', items: [{ planId: '', quantity: '1' }], startDate: '', billingAnchorDay: '', trialDays: '', trialEndAction: 'convert',
-  termMonths: '', autoRenew: true, renewalUpliftPct: '0', noticeDays: '0', prorationPolicy: 'day', prorationInvoicing: 'next_invoice',
+  termMonths: 'open', autoRenew: true, renewalUpliftPct: '0', noticeDays: '0', prorationPolicy: 'day', prorationInvoicing: 'next_invoice',
   poNumber: '', buyerReference: '', notes: '',
 });
 
@@ -104,7 +104,7 @@ export function checkSubscription(v: SubscriptionValues): FieldErrors {
   if (day && (!INT.test(day) || Number(day) < 1 || Number(day) > 31)) e.billingAnchorDay = 'must be a day from 1 to 31';
   if (v.trialDays.trim() && !INT.test(v.trialDays.trim())) e.trialDays = 'must be a whole number of days';
   if (!DEC.test(v.renewalUpliftPct.trim())) e.renewalUpliftPct = 'must be a percentage such as 5';
-  else if (!v.termMonths && Number(v.renewalUpliftPct) !== 0) e.renewalUpliftPct = 'needs a contract term';
+  else if (v.termMonths === 'open' && Number(v.renewalUpliftPct) !== 0) e.renewalUpliftPct = 'needs a contract term';
   if (!INT.test(v.noticeDays.trim())) e.noticeDays = 'must be a whole number of days';
   return e;
 }
@@ -118,7 +118,7 @@ export function toCreateInput(v: SubscriptionValues): OpInput<'subscriptions.cre
     items: v.items.map((it, i) => ({ planId: it.planId, quantity: it.quantity.trim(), addon: i > 0 })),
     ...(v.trialDays.trim() ? { trialDays: Number(v.trialDays.trim()) } : {}),
     trialEndAction: v.trialEndAction,
-    termMonths: v.termMonths ? Number(v.termMonths) : null,
+    termMonths: v.termMonths === 'open' ? null : Number(v.termMonths),
     autoRenew: v.autoRenew,
     renewalUpliftPct: v.renewalUpliftPct.trim(),
     noticeDays: Number(v.noticeDays.trim()),
