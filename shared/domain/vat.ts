@@ -47,7 +47,7 @@ export const isEuCountry = (country: string): boolean => (EU_COUNTRIES as readon
 export const vatPrefixOf = (country: string): string => (country === 'GR' ? 'EL' : country);
 
 export function normalizeVatId(vatId: string): string {
-  return vatId.replace(/[\s.\-]/g, '').toUpperCase();
+  return vatId.replace(/[\s.-]/g, '').toUpperCase();
 }
 
 /**

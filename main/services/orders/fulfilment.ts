@@ -30,16 +30,24 @@ export function findOrder(db: Db, by: { orderId?: string; number?: string; erpOr
 const ERP_CONFIRMED = new Set(['confirmed', 'processing', 'done', 'quotation', 'open', 'accepted']);
 
 export function recordErp(ctx: ServiceContext, input: z.output<typeof ErpStatusInput>): OrderRow {
-  const db = ctx.raw;
-  const o = findOrder(db, input);
+  const o = findOrder(ctx.raw, input);
+  return applyErpStatus(ctx.raw, o.id, { erpOrderNumber: input.erpOrderNumber ?? null, erpStatus: input.erpStatus, source: input.source }, nowIso(ctx));
+}
+
+/**
+ * Records the ERP's order number and status of a released order (raw, inside the caller's transaction). For the sync
+ * sender's onAck hook: `if (row.aggregateType === 'sales_order' && row.eventType === 'sales_order.released')
+ * applyErpStatus(raw, row.aggregateId, { erpOrderNumber: ack.externalNumber ?? null, erpStatus: 'confirmed', source: connector }, nowIso)`.
+ */
+export function applyErpStatus(db: Db, orderId: string, erp: { erpOrderNumber: string | null; erpStatus: string; source?: string }, at: string): OrderRow {
+  const o = findOrder(db, { orderId });
   if (!RELEASED.has(o.status) && o.status !== 'canceled') throw AppError.conflict(`order ${o.number ?? o.id} is ${o.status}: only released orders are in the ERP`);
-  const at = nowIso(ctx);
-  const confirm = o.status === 'released' && ERP_CONFIRMED.has(input.erpStatus.toLowerCase());
+  const confirm = o.status === 'released' && ERP_CONFIRMED.has(erp.erpStatus.toLowerCase());
   st(db, `UPDATE sales_orders SET erp_order_number = COALESCE(?, erp_order_number), erp_status = ?, erp_updated_at = ?, status = ?,
     confirmed_at = CASE WHEN ? THEN ? ELSE confirmed_at END, version = version + 1, updated_at = ? WHERE id = ?`).run(
-    input.erpOrderNumber ?? null, input.erpStatus, at, confirm ? 'confirmed' : o.status, confirm ? 1 : 0, at, at, o.id,
+    erp.erpOrderNumber, erp.erpStatus, at, confirm ? 'confirmed' : o.status, confirm ? 1 : 0, at, at, o.id,
   );
-  writeEvent(db, newId(), o.id, at, 'erp_status', { erpOrderNumber: input.erpOrderNumber ?? o.erp_order_number, erpStatus: input.erpStatus }, input.source);
+  writeEvent(db, newId(), o.id, at, 'erp_status', { erpOrderNumber: erp.erpOrderNumber ?? o.erp_order_number, erpStatus: erp.erpStatus }, erp.source ?? 'erp');
   return loadOrderRow(db, o.id)!;
 }
 

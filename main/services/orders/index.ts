@@ -22,7 +22,7 @@ import { SUMMARY_SQL, toOrder, toSummary } from './views';
 
 export { toTrytonSale, pushTrytonSale, cancelTrytonSale, salesOrderPayload } from './erp';
 export { orderDeliveredItemIds, linkSubscriptions } from './billing-link';
-export { recordErp, recordShipment } from './fulfilment';
+export { applyErpStatus, recordErp, recordShipment } from './fulfilment';
 
 /**
  * Sets the available stock of products (the catalog pull calls this inside its transaction) and re-flags upcoming

@@ -11,7 +11,7 @@ import { createBackend, type Backend } from '../../../main/services/backend';
 import { TrytonConnector } from '../../../main/sync/connectors/tryton';
 import { TrytonClient, tDecimal } from '../../../main/sync/connectors/tryton-rpc';
 import { runPull } from '../../../main/sync/pull/index';
-import { startTryton, TRYTON } from '../sync/tryton-env';
+import { releaseTryton, startTryton, TRYTON } from '../sync/tryton-env';
 
 let skipReason: string | null = null;
 let erp: TrytonClient;
@@ -53,6 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await connector?.close();
   await erp?.logout();
+  releaseTryton();
   await backend?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });

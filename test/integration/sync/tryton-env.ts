@@ -1,6 +1,7 @@
 /** Starts the shared Tryton 6.0 test ERP (../shared/erp-tryton/start-tryton.sh) or says why it cannot. */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,9 +16,59 @@ export const TRYTON = {
   password: process.env.TRYTON_ADMIN_PASSWORD ?? 'admin',
 };
 
-/** Runs `start-tryton.sh start` (idempotent; ~30 s cold, longer the first time with apt). Returns null when up, else the reason. */
-export function startTryton(timeoutMs = 900_000): Promise<string | null> {
-  if (!existsSync(START_SCRIPT)) return Promise.resolve(`Tryton tests skipped: ${START_SCRIPT} is missing (set CADENCE_SHARED_DIR to the shared folder)`);
+/**
+ * The test ERP is one single-threaded Tryton on SQLite: test files that use it must not run at the same time (vitest
+ * runs files in parallel workers). A lock directory serialises them across processes; it is released in afterAll
+ * (releaseTryton) or when the process exits, and a lock left by a dead process is taken over.
+ */
+const LOCK_DIR = path.join(os.tmpdir(), 'cadence-tryton-tests.lock');
+let lockHeld = false;
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function acquireLock(timeoutMs: number): Promise<boolean> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    try {
+      mkdirSync(LOCK_DIR);
+      writeFileSync(path.join(LOCK_DIR, 'pid'), String(process.pid));
+      lockHeld = true;
+      process.once('exit', releaseTryton);
+      return true;
+    } catch {
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(path.join(LOCK_DIR, 'pid'), 'utf8'));
+      } catch {}
+      if (Number.isFinite(owner) && owner > 0 && !pidAlive(owner)) rmSync(LOCK_DIR, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return false;
+}
+
+/** Lets the next test file use the ERP. */
+export function releaseTryton(): void {
+  if (!lockHeld) return;
+  lockHeld = false;
+  rmSync(LOCK_DIR, { recursive: true, force: true });
+}
+
+/** Takes the ERP for this test file and runs `start-tryton.sh start` (idempotent; ~30 s cold). Null when up, else why not. */
+export async function startTryton(timeoutMs = 900_000): Promise<string | null> {
+  if (!existsSync(START_SCRIPT)) return `Tryton tests skipped: ${START_SCRIPT} is missing (set CADENCE_SHARED_DIR to the shared folder)`;
+  if (!lockHeld && !(await acquireLock(timeoutMs))) return 'Tryton tests skipped: another test process kept the test ERP for too long';
+  return runStartScript(timeoutMs);
+}
+
+function runStartScript(timeoutMs: number): Promise<string | null> {
   return new Promise((resolve) => {
     const child = spawn('bash', [START_SCRIPT, 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

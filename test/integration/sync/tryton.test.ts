@@ -13,7 +13,7 @@ import { enqueueOutbox, getExternalRef } from '../../../main/sync/outbox';
 import type { ErpCustomerPayload, ErpInvoicePayload, ErpPaymentPayload, ErpProductPayload } from '../../../main/sync/payloads';
 import { OutboxSender } from '../../../main/sync/sender';
 import { openSyncTestDb, type SyncTestDb } from '../../unit/sync/db';
-import { startTryton, TRYTON } from './tryton-env';
+import { releaseTryton, startTryton, TRYTON } from './tryton-env';
 
 let skipReason: string | null = null;
 let erp: TrytonClient;
@@ -32,6 +32,7 @@ beforeAll(async () => {
 }, 900_000);
 afterAll(async () => {
   await erp?.logout();
+  releaseTryton();
 });
 
 function needTryton(ctx: { skip: (note?: string) => void }): void {
