@@ -38,7 +38,7 @@ export const orderCommands: CliCommand[] = [
       ctx.out(`Release run for ${totals.date}: ${totals.released} of ${totals.due} due orders released${totals.first ? ` (${totals.first} … ${totals.last})` : ''} in ${Date.now() - t0} ms`);
       if (totals.generated) ctx.out(`  ${totals.generated} upcoming orders generated first`);
       for (const [c, v] of Object.entries(totals.gross)) ctx.out(`  ${c} ${formatMinor(v, c)} gross`);
-      if (totals.invoiceLines) ctx.out(`  ${totals.invoiceLines} invoice lines written (per-delivery invoicing)`);
+      if (totals.invoiceLines) ctx.out(`  ${totals.invoiceLines} invoicing lines recorded (per delivery: invoiced now; billing cycle: at the period end)`);
       for (const f of totals.failed) ctx.out(`  not released ${f.orderId}: ${f.message}`);
       return totals.failed.length ? 1 : 0;
     },

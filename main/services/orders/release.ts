@@ -13,7 +13,7 @@
  * and the run goes on. Progress: 'orders.progress' events on ctx.events.
  */
 import type { z } from 'zod';
-import type { ReleaseInput, ReleaseOutput } from '../../../shared/api/ops/orders';
+import { ORDER_PROGRESS_EVENT, type OrderProgress, type ReleaseInput, type ReleaseOutput } from '../../../shared/api/ops/orders';
 import type { IsoDate } from '../../../shared/domain/billing/dates';
 import { newId } from '../../platform/ids';
 import { enqueueOutbox } from '../../sync/outbox';
@@ -27,15 +27,7 @@ import { applyInvoicing } from './invoicing';
 import { buildLines, occurrenceLines, replaceLines } from './lines';
 import { OrderPricer } from './pricing';
 
-export interface ReleaseProgress {
-  runId: string;
-  phase: 'generate' | 'release' | 'done';
-  done: number;
-  total: number;
-  released: number;
-  failed: number;
-  lastNumber: string | null;
-}
+export type ReleaseProgress = OrderProgress;
 
 class SkipOrder extends Error {}
 
@@ -103,7 +95,7 @@ export function releaseRun(ctx: ServiceContext, input: z.output<typeof ReleaseIn
   const today: IsoDate = dateOf(now);
   const runId = newId();
   const pricer = new OrderPricer(db);
-  const progress = (p: Omit<ReleaseProgress, 'runId'>) => ctx.events.emit('orders.progress', { runId, ...p } satisfies ReleaseProgress);
+  const progress = (p: Omit<ReleaseProgress, 'runId'>) => ctx.events.emit(ORDER_PROGRESS_EVENT, { runId, ...p } satisfies ReleaseProgress);
   let generated = 0;
   if (input.generate) {
     progress({ phase: 'generate', done: 0, total: 0, released: 0, failed: 0, lastNumber: null });

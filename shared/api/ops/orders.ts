@@ -337,6 +337,19 @@ export const ReleaseOutput = z.object({
   generated: z.number().int(),
 });
 
+/** Payload of the 'orders.progress' event a release run emits (every `progressEvery` orders, and at the end). */
+export const OrderProgress = z.object({
+  runId: Id,
+  phase: z.enum(['generate', 'release', 'done']),
+  done: z.number().int(),
+  total: z.number().int(),
+  released: z.number().int(),
+  failed: z.number().int(),
+  lastNumber: z.string().nullable(),
+});
+export type OrderProgress = z.output<typeof OrderProgress>;
+export const ORDER_PROGRESS_EVENT = 'orders.progress';
+
 export const UpcomingInput = z.object({
   customerId: Id.optional(),
   scheduleId: Id.optional(),

@@ -8,7 +8,7 @@ import { pushTrytonSale, toTrytonSale, type ErpSalesOrderPayload } from '../../.
 import { TrytonConnector } from '../../../main/sync/connectors/tryton';
 import { TrytonClient } from '../../../main/sync/connectors/tryton-rpc';
 import type { OutboxRow } from '../../../main/db/entities';
-import { startTryton, TRYTON } from '../sync/tryton-env';
+import { releaseTryton, startTryton, TRYTON } from '../sync/tryton-env';
 import { makeWorld, type World } from './helpers';
 
 let skipReason: string | null = null;
@@ -27,6 +27,7 @@ beforeAll(async () => {
 }, 900_000);
 afterAll(async () => {
   await client?.logout();
+  releaseTryton();
   await w?.close();
 });
 
