@@ -16,6 +16,7 @@ import { log } from '../platform/logger';
 import type { Backend } from './backend';
 import type { HandlerMap, ServiceContext } from './context';
 import { registerRuntimePart } from './runtime-parts';
+import { applyErpStatus } from './orders/fulfilment';
 
 type Cfg = z.output<typeof SyncConfig>;
 const DEFAULT_CONFIG: Cfg = { connector: 'none', offlineRecheckMs: 30000, workOffline: false };
@@ -90,6 +91,11 @@ export class SyncManager {
 
   /** Writes the ERP's number back on Cadence's record (invoices, credit notes, sales orders) when the table has it. */
   private onAck = (ctx: AckContext): void => {
+    if (ctx.row.aggregateType === 'sales_order' && ctx.row.eventType === 'sales_order.released') {
+      // The ERP confirmed the order (allocation of stock starts there): its number and status come back.
+      applyErpStatus(ctx.raw, ctx.row.aggregateId, { erpOrderNumber: ctx.ack.externalNumber ?? null, erpStatus: 'confirmed', source: ctx.connector }, ctx.nowIso);
+      return;
+    }
     const num = ctx.ack.externalNumber;
     if (!num && !ctx.ack.externalId) return;
     const tables: Record<string, string> = { invoice: 'invoices', credit_note: 'invoices', sales_order: 'sales_orders' };

@@ -32,6 +32,8 @@ export interface BillContext {
   runId: string | null;
   products: Products;
   seller?: PartySnapshot;
+  /** No grace period: finalize the invoice in the same transaction it is generated in. */
+  finalizeNow?: boolean;
 }
 
 export interface BillOutcome {
@@ -42,6 +44,8 @@ export interface BillOutcome {
   nextBillingDate: IsoDate | null;
   /** Differences the generator could not express (surface them). */
   unresolved: string[];
+  /** Set when the invoice was finalized at once (finalizeNow). */
+  finalized: Finalized | null;
 }
 
 /** The billing run's work for one subscription (inside the batch transaction). */
@@ -54,14 +58,18 @@ export function billSubscription(ctx: BillContext, s: SubState): BillOutcome {
   if (lines.length) {
     const finalizeAfter = new Date(Date.parse(nowIso) + settings.graceHours * 3_600_000).toISOString();
     const d = openRunDraft(db, s.sub, T, nowIso, finalizeAfter, ctx.runId);
-    addLinesToDraft(db, d, { customer_id: s.sub.customer_id, currency: s.sub.currency, billing_date: T }, lines, ctx.products, settings, ctx.seller?.country);
+    // finalized at once: its tax is determined by the finalization (no display tax on the draft)
+    if (ctx.finalizeNow) writeLines(db, d.id, d.position, lines, ctx.products);
+    else addLinesToDraft(db, d, { customer_id: s.sub.customer_id, currency: s.sub.currency, billing_date: T }, lines, ctx.products, settings, ctx.seller?.country);
     invoiceId = d.id;
   }
   settle(s, p, T, nowIso);
   s.sub.last_run_id = ctx.runId;
   s.sub.billing_error = null;
   saveSub(db, s.sub);
+  const finalized = invoiceId && ctx.finalizeNow ? finalizeInvoice(db, invoiceId, nowIso, settings, ctx.seller ? { seller: ctx.seller } : {}) : null;
   return {
+    finalized,
     lines: lines.length,
     invoiceId,
     amountMinor: lines.reduce((a, l) => a + l.amountMinor, 0),

@@ -179,7 +179,8 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
       await lock(() => saveCounters('generate'));
       progress('generate');
       const seller = sellerSnapshot(db);
-      const ctx: BillContext = { db, nowIso: runAt, targetDate: T, settings, runId, products: new Products(db), seller };
+      // Without a grace period each invoice is finalized in the transaction that generates it.
+      const ctx: BillContext = { db, nowIso: runAt, targetDate: T, settings, runId, products: new Products(db), seller, finalizeNow: finalize && settings.graceHours === 0 };
       for (const batch of chunks(due, batchSize)) {
         await lock(() => db.transaction(() => {
           const states = loadStates(db, batch);
@@ -198,6 +199,13 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
                   outcome: 'billed', subscriptionId: id, customerId: sub.customer_id, invoiceId: r.invoiceId, lines: r.lines, amountMinor: r.amountMinor, currency: r.currency,
                   message: `${r.lines} line(s) billed through ${T}; next billing ${r.nextBillingDate ?? 'none'}${r.unresolved.length ? `; unresolved: ${r.unresolved.join('; ')}` : ''}`,
                 });
+                if (r.finalized) {
+                  counters.finalized++;
+                  logEntry(db, runId, runAt, {
+                    outcome: 'finalized', subscriptionId: id, customerId: sub.customer_id, invoiceId: r.invoiceId, amountMinor: r.finalized.grossMinor, currency: r.currency,
+                    message: `${r.finalized.kind === 'credit_note' ? 'credit note' : 'invoice'} ${r.finalized.number} finalized`,
+                  });
+                }
               } else {
                 counters.skipped++;
                 logEntry(db, runId, runAt, {

@@ -22,7 +22,7 @@ import type { ServiceContext } from '../context';
 import { registerRuntimePart } from '../runtime-parts';
 import { readBillingSettings } from './db';
 import { getRun, processOwner, RunBusyError, runBilling, toRun, unfinishedRun } from './run';
-import type { WorkerInput, WorkerMessage } from './worker';
+import type { ParentMessage, WorkerInput, WorkerMessage } from './worker';
 
 export interface StartOptions {
   trigger: string;
@@ -155,8 +155,22 @@ export class BillingScheduler {
     return new Promise<BillingRun>((resolve, reject) => {
       const w = new Worker(entry.file, { workerData: input });
       let settled = false;
+      // The worker asks for the backend's write lock around each batch transaction (see worker.ts).
+      const held = new Map<number, () => void>();
+      const releaseAll = () => {
+        for (const r of held.values()) r();
+        held.clear();
+      };
       w.on('message', (m: WorkerMessage) => {
-        if (m.type === 'start') onStart(m.runId);
+        if (m.type === 'lock') {
+          void this.host.runtime.writeLock(() => new Promise<void>((release) => {
+            held.set(m.id, release);
+            w.postMessage({ type: 'granted', id: m.id } satisfies ParentMessage);
+          }));
+        } else if (m.type === 'unlock') {
+          held.get(m.id)?.();
+          held.delete(m.id);
+        } else if (m.type === 'start') onStart(m.runId);
         else if (m.type === 'progress') onProgress(m.progress as BillingProgress);
         else if (m.type === 'finished') { settled = true; resolve(m.run as BillingRun); }
         else if (m.type === 'error') {
@@ -165,8 +179,8 @@ export class BillingScheduler {
           reject(new AppError(m.busyRunId ? 'CONFLICT' : 'INTERNAL', m.message));
         }
       });
-      w.on('error', (e) => { if (!settled) { settled = true; reject(e); } });
-      w.on('exit', (code) => { if (!settled) { settled = true; reject(new Error(`billing worker exited with code ${code}`)); } });
+      w.on('error', (e) => { releaseAll(); if (!settled) { settled = true; reject(e); } });
+      w.on('exit', (code) => { releaseAll(); if (!settled) { settled = true; reject(new Error(`billing worker exited with code ${code}`)); } });
     });
   }
 

@@ -17,13 +17,39 @@ export interface WorkerInput {
 }
 
 export type WorkerMessage =
+  | { type: 'lock'; id: number }
+  | { type: 'unlock'; id: number }
   | { type: 'start'; runId: string; resumed: boolean }
   | { type: 'progress'; progress: unknown }
   | { type: 'finished'; run: unknown }
   | { type: 'error'; message: string; busyRunId?: string };
 
+/** Parent → worker: the backend's write lock is held for this worker until it sends 'unlock'. */
+export type ParentMessage = { type: 'granted'; id: number };
+
 const input = workerData as WorkerInput;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+
+// Each batch transaction runs while the backend holds its write lock for us: an operation's transaction on the
+// backend's connection never spans one of our commits (which SQLite would refuse with SQLITE_BUSY_SNAPSHOT).
+let lockSeq = 0;
+const granted = new Map<number, () => void>();
+parentPort!.on('message', (m: ParentMessage) => {
+  if (m.type === 'granted') granted.get(m.id)?.();
+});
+async function withBackendLock<T>(fn: () => T): Promise<T> {
+  const id = ++lockSeq;
+  await new Promise<void>((resolve) => {
+    granted.set(id, resolve);
+    post({ type: 'lock', id });
+  });
+  granted.delete(id);
+  try {
+    return fn();
+  } finally {
+    post({ type: 'unlock', id });
+  }
+}
 
 const db = new Database(input.file);
 db.pragma('journal_mode = WAL');
@@ -35,6 +61,7 @@ runBilling(db, { now: () => new Date(Date.now() + input.offsetMs) }, {
   trigger: input.trigger,
   finalize: input.finalize,
   owner: input.owner,
+  lock: withBackendLock,
   onStart: (runId, resumed) => post({ type: 'start', runId, resumed }),
   onProgress: (progress) => post({ type: 'progress', progress }),
 }).then(

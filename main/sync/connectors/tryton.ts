@@ -17,6 +17,10 @@ import { isEuCountry } from '../../../shared/domain/vat';
 import { ack, reject, retry, type Connector, type PulledRecord, type PullEntity, type PushResult } from '../connector';
 import type { ErpCustomerPayload, ErpInvoicePayload, ErpPaymentPayload, ErpProductPayload } from '../payloads';
 import { tDate, tDecimal, TrytonClient, TrytonError, type TrytonClientOptions } from './tryton-rpc';
+import { cancelTrytonSale, pushTrytonSale, toTrytonSale, type ErpSalesOrderPayload } from '../../services/orders/erp';
+
+/** Aggregates Tryton has no counterpart for here: acknowledged without a call (plans and subscriptions live in Cadence). */
+const DEFAULT_IGNORED = ['plan', 'subscription', 'price_book', 'bundle', 'location'];
 
 export interface TrytonConnectorOptions extends Omit<TrytonClientOptions, 'fetch'> {
   name?: string;
@@ -245,8 +249,19 @@ export class TrytonConnector implements Connector {
           const r = await this.pushPayment(row.payload as ErpPaymentPayload);
           return ack(String(r.moveId));
         }
+        case 'sales_order': {
+          if ((this.opts.ignoredAggregateTypes ?? DEFAULT_IGNORED).includes('sales_order')) return ack();
+          const p = row.payload as ErpSalesOrderPayload;
+          if (row.eventType === 'sales_order.canceled') {
+            await cancelTrytonSale(this.client, p.number);
+            return ack();
+          }
+          if (row.eventType !== 'sales_order.released') return ack(); // status echoes (shipped, invoiced) are Cadence-side only
+          const r = await pushTrytonSale(this.client, toTrytonSale(p), { units: this.opts.units });
+          return ack(String(r.id), r.number ?? undefined);
+        }
         default:
-          if ((this.opts.ignoredAggregateTypes ?? ['plan', 'subscription', 'sales_order']).includes(row.aggregateType)) return ack();
+          if ((this.opts.ignoredAggregateTypes ?? DEFAULT_IGNORED).includes(row.aggregateType)) return ack();
           return reject(`the Tryton connector has no mapping for "${row.aggregateType}" events`);
       }
     } catch (e) {

@@ -6,6 +6,9 @@ import PeopleIcon from '@mui/icons-material/PeopleAltOutlined';
 import PlansIcon from '@mui/icons-material/EventRepeatOutlined';
 import SettingsIcon from '@mui/icons-material/SettingsOutlined';
 import SyncIcon from '@mui/icons-material/CloudSyncOutlined';
+import SubscriptionsIcon from '@mui/icons-material/AutorenewOutlined';
+import InvoicesIcon from '@mui/icons-material/ReceiptLongOutlined';
+import BillingRunIcon from '@mui/icons-material/PlayCircleOutlined';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -26,7 +29,12 @@ import { CustomersPage } from '../features/customers/CustomersPage';
 import { PlansPage } from '../features/catalog/PlansPage';
 import { ProductsPage } from '../features/catalog/ProductsPage';
 import { BundlesPage, PriceCalculatorPage } from '../features/pricing';
+import { BillingPage } from '../features/billing/BillingPage';
+import { InvoicePage } from '../features/invoices/InvoicePage';
+import { InvoicesPage } from '../features/invoices/InvoicesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { SubscriptionPage } from '../features/subscriptions/SubscriptionPage';
+import { SubscriptionsPage } from '../features/subscriptions/SubscriptionsPage';
 import { SyncIndicator } from '../features/sync/SyncIndicator';
 import { SyncPage } from '../features/sync/SyncPage';
 import { Brand } from './Brand';
@@ -40,6 +48,9 @@ const DRAWER_WIDTH = 220;
 
 const ICONS: Record<string, ReactNode> = {
   customers: <PeopleIcon fontSize="small" />,
+  subscriptions: <SubscriptionsIcon fontSize="small" />,
+  invoices: <InvoicesIcon fontSize="small" />,
+  billing: <BillingRunIcon fontSize="small" />,
   products: <CategoryIcon fontSize="small" />,
   plans: <PlansIcon fontSize="small" />,
   bundles: <BundleIcon fontSize="small" />,
@@ -57,6 +68,15 @@ interface Page {
 function routePage(route: string[]): Page | null {
   const [area, a, b] = route;
   if (area === 'customers') return { title: 'Customers', crumb: 'Sales', body: <CustomersPage selected={a} /> };
+  if (area === 'subscriptions') {
+    if (a && a !== 'new') return { title: 'Subscription', crumb: 'Sales · Subscriptions', body: <SubscriptionPage key={a} id={a} /> };
+    return { title: 'Subscriptions', crumb: 'Sales', body: <SubscriptionsPage selected={a} newFor={b} /> };
+  }
+  if (area === 'invoices') {
+    if (a) return { title: 'Invoice', crumb: 'Billing · Invoices', body: <InvoicePage key={a} id={a} /> };
+    return { title: 'Invoices', crumb: 'Billing', body: <InvoicesPage /> };
+  }
+  if (area === 'billing') return { title: 'Billing runs', crumb: 'Billing', body: <BillingPage runId={a} /> };
   if (area === 'catalog' && a === 'products') return { title: 'Products', crumb: 'Catalog', body: <ProductsPage selected={b} /> };
   if (area === 'catalog' && a === 'plans') return { title: 'Plans', crumb: 'Catalog', body: <PlansPage selected={b} /> };
   if (area === 'catalog' && a === 'bundles') return { title: 'Bundles', crumb: 'Catalog', body: <BundlesPage selected={b} /> };

@@ -9,6 +9,9 @@ export interface NavItem {
 
 export const NAV_ITEMS: NavItem[] = [
   { id: 'customers', label: 'Customers', route: ['customers'], section: 'Sales' },
+  { id: 'subscriptions', label: 'Subscriptions', route: ['subscriptions'] },
+  { id: 'invoices', label: 'Invoices', route: ['invoices'], section: 'Billing' },
+  { id: 'billing', label: 'Billing runs', route: ['billing'] },
   { id: 'products', label: 'Products', route: ['catalog', 'products'], section: 'Catalog' },
   { id: 'plans', label: 'Plans', route: ['catalog', 'plans'] },
   { id: 'bundles', label: 'Bundles', route: ['catalog', 'bundles'] },

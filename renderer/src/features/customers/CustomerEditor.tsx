@@ -20,6 +20,7 @@ import { StatusChip } from '../../components/StatusChip';
 import { toast } from '../../components/toasts';
 import { useSave } from '../../components/useSave';
 import { ContractPricingPanel } from '../pricing/ContractPricingPanel';
+import { CustomerBillingPanel } from '../subscriptions/CustomerBillingPanel';
 import { ContactsEditor } from './ContactsEditor';
 import { checkCustomer, type Customer, type CustomerValues, newCustomerValues, TAX_STATUS_OPTIONS, toCreateInput, toUpdatePatch, valuesOf } from './model';
 
@@ -200,6 +201,7 @@ export function CustomerEditor({ id, onClose, onChanged }: { id: string; onClose
               </Stack>
             </FormSection>
             {customer && <ContractPricingPanel customerId={customer.id} />}
+            {customer && <CustomerBillingPanel customerId={customer.id} />}
           </>
         )}
       </FormProvider>

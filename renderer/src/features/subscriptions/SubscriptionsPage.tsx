@@ -58,7 +58,7 @@ interface Option {
   label: string;
 }
 
-export function SubscriptionsPage({ selected }: { selected?: string }) {
+export function SubscriptionsPage({ selected, newFor }: { selected?: string; newFor?: string }) {
   const [status, setStatus] = useState<StatusFilter>('current');
   const [planId, setPlanId] = useState('');
   const [customer, setCustomer] = useState<Option | null>(null);
@@ -175,6 +175,7 @@ export function SubscriptionsPage({ selected }: { selected?: string }) {
       )}
       {selected === 'new' && (
         <SubscriptionEditor
+          customerId={newFor}
           onClose={() => navigate(['subscriptions'])}
           onCreated={(s) => {
             void reload();
