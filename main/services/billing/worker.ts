@@ -34,9 +34,10 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 // backend's connection never spans one of our commits (which SQLite would refuse with SQLITE_BUSY_SNAPSHOT).
 let lockSeq = 0;
 const granted = new Map<number, () => void>();
-parentPort!.on('message', (m: ParentMessage) => {
+const onMessage = (m: ParentMessage) => {
   if (m.type === 'granted') granted.get(m.id)?.();
-});
+};
+parentPort!.on('message', onMessage);
 async function withBackendLock<T>(fn: () => T): Promise<T> {
   const id = ++lockSeq;
   await new Promise<void>((resolve) => {
@@ -67,4 +68,7 @@ runBilling(db, { now: () => new Date(Date.now() + input.offsetMs) }, {
 }).then(
   (run) => post({ type: 'finished', run: toRun(run) }),
   (e: Error & { run?: { id: string } }) => post({ type: 'error', message: e.message ?? String(e), ...(e.run ? { busyRunId: e.run.id } : {}) }),
-).finally(() => db.close());
+).finally(() => {
+  db.close();
+  parentPort!.off('message', onMessage); // lets the thread end
+});

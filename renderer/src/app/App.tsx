@@ -9,10 +9,13 @@ import SyncIcon from '@mui/icons-material/CloudSyncOutlined';
 import SubscriptionsIcon from '@mui/icons-material/AutorenewOutlined';
 import InvoicesIcon from '@mui/icons-material/ReceiptLongOutlined';
 import BillingRunIcon from '@mui/icons-material/PlayCircleOutlined';
+import ReportsIcon from '@mui/icons-material/AssessmentOutlined';
+import ExportsIcon from '@mui/icons-material/FileDownloadOutlined';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import CssBaseline from '@mui/material/CssBaseline';
+import LinearProgress from '@mui/material/LinearProgress';
 import List from '@mui/material/List';
 import ListItemButton from '@mui/material/ListItemButton';
 import ListItemIcon from '@mui/material/ListItemIcon';
@@ -30,8 +33,10 @@ import { PlansPage } from '../features/catalog/PlansPage';
 import { ProductsPage } from '../features/catalog/ProductsPage';
 import { BundlesPage, PriceCalculatorPage } from '../features/pricing';
 import { BillingPage } from '../features/billing/BillingPage';
+import { ExportsPage } from '../features/exports/ExportsPage';
 import { InvoicePage } from '../features/invoices/InvoicePage';
 import { InvoicesPage } from '../features/invoices/InvoicesPage';
+import { ReportsPage } from '../features/reports/ReportsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { SubscriptionPage } from '../features/subscriptions/SubscriptionPage';
 import { SubscriptionsPage } from '../features/subscriptions/SubscriptionsPage';
@@ -51,6 +56,8 @@ const ICONS: Record<string, ReactNode> = {
   subscriptions: <SubscriptionsIcon fontSize="small" />,
   invoices: <InvoicesIcon fontSize="small" />,
   billing: <BillingRunIcon fontSize="small" />,
+  reports: <ReportsIcon fontSize="small" />,
+  exports: <ExportsIcon fontSize="small" />,
   products: <CategoryIcon fontSize="small" />,
   plans: <PlansIcon fontSize="small" />,
   bundles: <BundleIcon fontSize="small" />,
@@ -77,6 +84,8 @@ function routePage(route: string[]): Page | null {
     return { title: 'Invoices', crumb: 'Billing', body: <InvoicesPage /> };
   }
   if (area === 'billing') return { title: 'Billing runs', crumb: 'Billing', body: <BillingPage runId={a} /> };
+  if (area === 'reports') return { title: a === 'deferred' ? 'Deferred revenue' : 'AR aging', crumb: 'Finance · Reports', body: <ReportsPage tab={a} /> };
+  if (area === 'exports') return { title: 'Exports', crumb: 'Finance', body: <ExportsPage /> };
   if (area === 'catalog' && a === 'products') return { title: 'Products', crumb: 'Catalog', body: <ProductsPage selected={b} /> };
   if (area === 'catalog' && a === 'plans') return { title: 'Plans', crumb: 'Catalog', body: <PlansPage selected={b} /> };
   if (area === 'catalog' && a === 'bundles') return { title: 'Bundles', crumb: 'Catalog', body: <BundlesPage selected={b} /> };
@@ -171,6 +180,8 @@ export function App() {
   const route = useRoute();
   const load = useAppStore((s) => s.load);
   const loadError = useAppStore((s) => s.loadError);
+  // Pages wait for system info: dates default to the server's today (its clock may be shifted, e.g. --now).
+  const ready = useAppStore((s) => s.info !== null);
   const page = routePage(route);
 
   useEffect(() => {
@@ -195,7 +206,7 @@ export function App() {
                 {loadError}
               </Alert>
             )}
-            {page?.body}
+            {ready || loadError ? page?.body : <LinearProgress sx={{ mt: -2.5, mx: -2.5, height: 2 }} aria-label="Loading" />}
           </Box>
         </Box>
       </Box>

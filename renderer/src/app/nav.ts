@@ -12,6 +12,8 @@ export const NAV_ITEMS: NavItem[] = [
   { id: 'subscriptions', label: 'Subscriptions', route: ['subscriptions'] },
   { id: 'invoices', label: 'Invoices', route: ['invoices'], section: 'Billing' },
   { id: 'billing', label: 'Billing runs', route: ['billing'] },
+  { id: 'reports', label: 'Reports', route: ['reports'], section: 'Finance' },
+  { id: 'exports', label: 'Exports', route: ['exports'] },
   { id: 'products', label: 'Products', route: ['catalog', 'products'], section: 'Catalog' },
   { id: 'plans', label: 'Plans', route: ['catalog', 'plans'] },
   { id: 'bundles', label: 'Bundles', route: ['catalog', 'bundles'] },

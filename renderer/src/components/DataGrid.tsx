@@ -41,6 +41,8 @@ export interface DataGridProps<T> {
   onOpen?: (row: T) => void;
   testId: string;
   noRowsText?: string;
+  /** Totals rows pinned under the grid (bold; not opened by click). */
+  pinnedBottomRows?: T[];
 }
 
 export function DataGrid<T>(p: DataGridProps<T>) {
@@ -57,6 +59,9 @@ export function DataGrid<T>(p: DataGridProps<T>) {
         '& .ag-row': { cursor: onOpen ? 'pointer' : 'default' },
         // Column filter buttons appear on hover or keyboard focus, and stay visible while a filter is active.
         '& .ag-header-cell .ag-header-cell-filter-button': { display: 'none' },
+        '& .ag-row-pinned': { fontWeight: 700, bgcolor: '#f9fafb', cursor: 'default' },
+        // MUI's baseline makes boxes inherit box-sizing; ag-grid's pinned rows would then be content-box (misaligned).
+        '& .ag-row-pinned .ag-cell': { boxSizing: 'border-box' },
         '& .ag-header-cell:hover .ag-header-cell-filter-button, & .ag-header-cell:focus-within .ag-header-cell-filter-button, & .ag-header-cell-filter-button.ag-filter-active': { display: 'flex' },
       }}>
       <AgGridReact<T>
@@ -67,14 +72,15 @@ export function DataGrid<T>(p: DataGridProps<T>) {
         defaultColDef={defaultColDef}
         getRowId={getRowId}
         quickFilterText={p.quickFilter}
+        pinnedBottomRowData={p.pinnedBottomRows}
         tooltipShowMode="whenTruncated"
         tooltipShowDelay={400}
         animateRows={false}
         overlayNoRowsTemplate={`<span class="cadence-grid-empty">${escapeHtml(p.noRowsText ?? 'Nothing to show')}</span>`}
-        onRowClicked={(e: RowClickedEvent<T>) => e.data && onOpen?.(e.data)}
+        onRowClicked={(e: RowClickedEvent<T>) => e.data && !e.rowPinned && onOpen?.(e.data)}
         onCellKeyDown={(e) => {
           const ev = (e as CellKeyDownEvent<T>).event as KeyboardEvent | undefined;
-          if (ev?.key === 'Enter' && e.data) onOpen?.(e.data);
+          if (ev?.key === 'Enter' && e.data && !e.rowPinned) onOpen?.(e.data);
         }}
       />
     </Box>

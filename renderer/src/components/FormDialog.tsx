@@ -37,7 +37,16 @@ export function FormDialog({ open = true, title, subtitle, form, banner, busy, o
         autoComplete="off"
         onSubmit={(e) => {
           e.preventDefault();
+          // React events bubble through portals: keep this submit away from a form the dialog was opened from.
+          e.stopPropagation();
           if (!busy && !submitDisabled) void onSubmit();
+        }}
+        onKeyDown={(e) => {
+          if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+            e.preventDefault();
+            e.stopPropagation();
+            if (!busy && !submitDisabled) void onSubmit();
+          }
         }}
       >
         <DialogTitle id={`${testId}-title`} sx={{ pb: subtitle ? 0.5 : undefined }}>

@@ -13,7 +13,7 @@ import type { ReactNode } from 'react';
 
 export function PageToolbar({ children, actions }: { children?: ReactNode; actions?: ReactNode }) {
   return (
-    <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center', mb: 2, flexWrap: 'wrap', rowGap: 1.5 }}>
+    <Stack direction="row" spacing={1.5} useFlexGap sx={{ alignItems: 'center', mb: 2, flexWrap: 'wrap', rowGap: 1.5 }}>
       {children}
       <Box sx={{ flex: 1 }} />
       {actions}
@@ -21,14 +21,14 @@ export function PageToolbar({ children, actions }: { children?: ReactNode; actio
   );
 }
 
-export function SearchBox({ value, onChange, placeholder, testId }: { value: string; onChange: (v: string) => void; placeholder: string; testId: string }) {
+export function SearchBox({ value, onChange, placeholder, testId, width = 280 }: { value: string; onChange: (v: string) => void; placeholder: string; testId: string; width?: number }) {
   return (
     <TextField
       value={value}
       onChange={(e) => onChange(e.target.value)}
       placeholder={placeholder}
       fullWidth={false}
-      sx={{ width: 280, bgcolor: 'background.paper' }}
+      sx={{ width, bgcolor: 'background.paper' }}
       data-testid={testId}
       onKeyDown={(e) => {
         if (e.key === 'Escape' && value) {

@@ -1,8 +1,9 @@
 /**
  * Crash safety: the billing CLI runs as a child process on a seeded store and is killed with SIGKILL at random
- * points of the run (while generating drafts, while finalizing), several times; each restart resumes the unfinished
- * run with its own fixed timestamp. At the end: the run completed, no service period is billed twice, invoice
- * numbers are gapless and never reused, every total adds up, and each invoice has exactly one outbox row.
+ * points of the run — while generating drafts, while finalizing them (numbers being taken), and while generating and
+ * finalizing in one transaction (no grace period) — twice per run; each restart resumes the unfinished run with its
+ * own fixed timestamp. At the end: every run completed, no service period is billed twice, invoice numbers are
+ * gapless and never reused, every total adds up, and each invoice has exactly one outbox row.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,7 +15,7 @@ import { createBackend } from '../../../main/services/backend';
 import { ManualClock } from '../../../main/platform/clock';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const N = 1200;
+const N = 1000;
 let dir: string;
 
 function rng(seed: number) {
@@ -25,7 +26,7 @@ function rng(seed: number) {
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cadence-billing-crash-'));
   const b = await createBackend({ dataDir: dir, clock: new ManualClock('2026-01-01T00:00:00Z'), mode: 'cli' });
-  await b.call('billing.updateSettings', { graceHours: 0, batchSize: 20 });
+  await b.call('billing.updateSettings', { graceHours: 1, batchSize: 20 });
   const p = await b.call('products.create', { sku: 'CORE', name: 'Core' });
   const addon = await b.call('products.create', { sku: 'SUP', name: 'Support' });
   const seat = await b.call('plans.create', { productId: p.id, code: 'SEAT-M', name: 'Seats', interval: 'month', prices: [{ currency: 'EUR', model: { type: 'per_unit', unitPrice: '9.99' } }] });
@@ -76,57 +77,67 @@ function runCli(now: string, killWhen: ((db: Database.Database) => boolean) | nu
 describe('billing run killed with SIGKILL at random points', () => {
   it('resumes to completion: no duplicate period, gapless numbers, consistent totals, one outbox row per invoice', async () => {
     const r = rng(42);
-    const kills: string[] = [];
     const running = (db: Database.Database) => db.prepare(`SELECT phase, processed, finalized FROM billing_runs WHERE status = 'running'`).get() as { phase: string; processed: number; finalized: number } | undefined;
-    // kill points: in generate at a random processed count, then in finalize at a random finalized count
-    const plans: ((db: Database.Database) => boolean)[] = [
-      (db) => (running(db)?.processed ?? 0) >= 1 + Math.floor(r() * 300),
-      (db) => (running(db)?.processed ?? 0) >= 500 + Math.floor(r() * 500),
-      (db) => { const x = running(db); return !!x && x.phase === 'finalize' && x.finalized >= 1 + Math.floor(r() * 300); },
-      (db) => { const x = running(db); return !!x && x.phase === 'finalize' && x.finalized >= 600 + Math.floor(r() * 400); },
-    ];
-    let minute = 0;
-    for (const when of plans) {
-      const res = await runCli(`2026-03-01T06:${String(minute++).padStart(2, '0')}:00Z`, when);
-      kills.push(res.signal ?? `exit ${res.code}`);
-    }
-    expect(kills.filter((k) => k === 'SIGKILL').length).toBeGreaterThanOrEqual(3);
-    const final = await runCli('2026-03-01T07:00:00Z', null);
-    expect(final.code, final.out).toBe(0);
-    expect(final.out).toMatch(/completed \(resumed \d+x\) as of 2026-03-01T06:00:00/); // the first attempt's timestamp
+    const inGenerate = (from: number, span: number) => { const at = from + Math.floor(r() * span); return (db: Database.Database) => (running(db)?.processed ?? 0) >= at; };
+    const inFinalize = (from: number, span: number) => { const at = from + Math.floor(r() * span); return (db: Database.Database) => { const x = running(db); return !!x && x.phase === 'finalize' && x.finalized >= at; }; };
+    const setGrace = (hours: number) => {
+      const db = new Database(path.join(dir, 'cadence.sqlite'));
+      db.prepare(`INSERT INTO billing_settings (key, value) VALUES ('graceHours', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(JSON.stringify(hours));
+      db.close();
+    };
+    /** Runs with kills at the given points, then once more to completion; returns how many kills hit. */
+    const attempt = async (firstNow: string, laterNows: string[], points: ((db: Database.Database) => boolean)[]) => {
+      let kills = 0;
+      for (const [i, when] of points.entries()) {
+        const res = await runCli(i === 0 ? firstNow : laterNows[i - 1]!, when);
+        if (res.signal === 'SIGKILL') kills++;
+      }
+      const done = await runCli(laterNows.at(-1)!, null);
+      expect(done.code, done.out).toBe(0);
+      expect(done.out).toContain(`as of ${firstNow.slice(0, 16)}`); // the resumed run keeps the first attempt's timestamp
+      return kills;
+    };
+
+    // A. March, 1 h grace: killed twice while generating drafts
+    setGrace(1);
+    expect(await attempt('2026-03-01T06:00:00Z', ['2026-03-01T06:05:00Z', '2026-03-01T06:10:00Z'], [inGenerate(1, 300), inGenerate(400, 500)])).toBe(2);
+    // B. two hours later: the drafts are finalized; killed twice while finalizing (numbers taken)
+    expect(await attempt('2026-03-01T08:00:00Z', ['2026-03-01T08:05:00Z', '2026-03-01T08:10:00Z'], [inFinalize(1, 300), inFinalize(500, 500)])).toBe(2);
+    // C. April, no grace (each invoice generated and finalized in one transaction): killed twice
+    setGrace(0);
+    expect(await attempt('2026-04-01T06:00:00Z', ['2026-04-01T06:05:00Z', '2026-04-01T06:10:00Z'], [inGenerate(1, 400), inGenerate(600, 400)])).toBe(2);
 
     const db = new Database(path.join(dir, 'cadence.sqlite'), { readonly: true });
     try {
-      const runs = db.prepare('SELECT status, processed, invoices_created, finalized, resumes, run_at FROM billing_runs').all() as { status: string; processed: number; invoices_created: number; finalized: number; resumes: number; run_at: string }[];
-      expect(runs.filter((x) => x.status === 'running')).toEqual([]);
-      const main = runs.find((x) => x.run_at.startsWith('2026-03-01T06:00:00'))!;
-      expect(main).toMatchObject({ status: 'completed', processed: N, invoices_created: N, finalized: N });
-      expect(main.resumes).toBeGreaterThanOrEqual(3);
+      const runs = db.prepare('SELECT status, processed, invoices_created, finalized, resumes, run_at FROM billing_runs ORDER BY run_at').all() as { status: string; processed: number; invoices_created: number; finalized: number; resumes: number; run_at: string }[];
+      expect(runs.map((x) => [x.run_at.slice(0, 16), x.status, x.processed, x.invoices_created, x.finalized, x.resumes])).toEqual([
+        ['2026-03-01T06:00', 'completed', N, N, 0, 2],
+        ['2026-03-01T08:00', 'completed', 0, 0, N, 2],
+        ['2026-04-01T06:00', 'completed', N, N, N, 2],
+      ]);
       // no service period billed twice (the unique index guarantees it; check the data anyway)
       expect(db.prepare('SELECT line_key, COUNT(*) n FROM invoice_lines WHERE billed = 1 GROUP BY line_key HAVING n > 1').all()).toEqual([]);
       expect(db.prepare(`SELECT item_id, period_start, COUNT(*) n FROM invoice_lines WHERE kind = 'charge' GROUP BY item_id, period_start HAVING n > 1`).all()).toEqual([]);
-      // every subscription: one invoice with its three periods (Jan partial, Feb, Mar) for both items
-      const perSub = db.prepare(`SELECT subscription_id, COUNT(*) n FROM invoices GROUP BY subscription_id`).all() as { n: number }[];
+      // every subscription: March (Jan partial, Feb, Mar for both items) and April
+      const perSub = db.prepare(`SELECT subscription_id, COUNT(*) n, SUM((SELECT COUNT(*) FROM invoice_lines l WHERE l.invoice_id = i.id)) lines FROM invoices i GROUP BY subscription_id`).all() as { n: number; lines: number }[];
       expect(perSub).toHaveLength(N);
-      expect(perSub.every((x) => x.n === 1)).toBe(true);
-      const lines = db.prepare(`SELECT COUNT(*) n FROM invoice_lines`).get() as { n: number };
-      expect(lines.n).toBe(N * 6);
-      // gapless numbers 1..N, never reused; the counter is at N + 1
+      expect(perSub.every((x) => x.n === 2 && x.lines === 8)).toBe(true);
+      // gapless numbers 1..2N, never reused; the counter is at 2N + 1
       const nums = (db.prepare(`SELECT number FROM invoices WHERE status = 'finalized'`).all() as { number: string }[]).map((x) => Number(x.number.split('-').pop())).sort((a, b) => a - b);
-      expect(nums).toEqual(Array.from({ length: N }, (_, i) => i + 1));
-      expect((db.prepare(`SELECT next_value FROM number_counters WHERE series_key = 'invoice'`).get() as { next_value: number }).next_value).toBe(N + 1);
+      expect(nums).toEqual(Array.from({ length: 2 * N }, (_, i) => i + 1));
+      expect((db.prepare(`SELECT next_value FROM number_counters WHERE series_key = 'invoice'`).get() as { next_value: number }).next_value).toBe(2 * N + 1);
       // totals consistent with the lines
       const bad = db.prepare(`SELECT i.number FROM invoices i JOIN (SELECT invoice_id, SUM(amount_minor) net, SUM(tax_minor) tax FROM invoice_lines GROUP BY invoice_id) l ON l.invoice_id = i.id
         WHERE i.net_minor != l.net OR i.tax_minor != l.tax OR i.gross_minor != i.net_minor + i.tax_minor`).all();
       expect(bad).toEqual([]);
       // exactly one outbox row per finalized invoice
       const ob = db.prepare(`SELECT aggregate_id, COUNT(*) n FROM outbox WHERE event_type = 'invoice.finalized' GROUP BY aggregate_id`).all() as { n: number }[];
-      expect(ob).toHaveLength(N);
+      expect(ob).toHaveLength(2 * N);
       expect(ob.every((x) => x.n === 1)).toBe(true);
-      // every subscription is billed up to the run date and due next on Apr 1
-      expect(db.prepare(`SELECT COUNT(*) n FROM subscriptions WHERE next_billing_date = '2026-04-01'`).get()).toEqual({ n: N });
+      // every subscription is billed up to the run date and due next on May 1
+      expect(db.prepare(`SELECT COUNT(*) n FROM subscriptions WHERE next_billing_date = '2026-05-01'`).get()).toEqual({ n: N });
     } finally {
       db.close();
     }
-  }, 120_000);
+  }, 180_000);
 });

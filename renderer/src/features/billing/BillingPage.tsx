@@ -52,19 +52,17 @@ const duration = (r: BillingRun): string => {
 const num = (field: keyof BillingRun, headerName: string, width = 96): ColDef<BillingRun> => ({ field, headerName, width, type: 'rightAligned', filter: 'agNumberColumnFilter' });
 
 const columns: ColDef<BillingRun>[] = [
-  { field: 'startedAt', headerName: 'Started', width: 150, sort: 'desc', valueFormatter: (p) => (p.value ? formatDateTime(p.value) : '') },
-  { field: 'trigger', headerName: 'Trigger', width: 108, valueFormatter: (p) => ({ manual: 'Manual', scheduler: 'Scheduled', cli: 'Command line' } as Record<string, string>)[p.value ?? ''] ?? p.value ?? '' },
-  { field: 'targetDate', headerName: 'Billed as of', width: 118 },
-  { field: 'status', headerName: 'Status', width: 118, cellRenderer: (p: { value?: BillingRun['status'] }) => (p.value ? <RunStatusChip status={p.value} /> : null) },
-  num('totalDue', 'Due'),
-  num('billed', 'Billed'),
-  num('skipped', 'Skipped'),
-  num('failed', 'Failed'),
-  num('invoicesCreated', 'Invoices', 100),
-  num('finalized', 'Finalized', 100),
-  num('pastDue', 'Past due', 96),
-  { colId: 'duration', headerName: 'Took', width: 90, valueGetter: (p) => (p.data ? duration(p.data) : ''), sortable: false },
-  { field: 'error', headerName: 'Error', flex: 1, minWidth: 160, valueFormatter: (p) => p.value ?? '', cellStyle: { color: '#991b1b' } },
+  { field: 'startedAt', headerName: 'Started', width: 146, sort: 'desc', valueFormatter: (p) => (p.value ? formatDateTime(p.value) : ''), tooltipValueGetter: (p) => (p.data ? `took ${duration(p.data)}` : undefined) },
+  { field: 'trigger', headerName: 'Trigger', width: 96, valueFormatter: (p) => ({ manual: 'Manual', scheduler: 'Scheduled', cli: 'Command line' } as Record<string, string>)[p.value ?? ''] ?? p.value ?? '' },
+  { field: 'targetDate', headerName: 'Billed as of', width: 106 },
+  { field: 'status', headerName: 'Status', width: 110, cellRenderer: (p: { value?: BillingRun['status'] }) => (p.value ? <RunStatusChip status={p.value} /> : null) },
+  num('totalDue', 'Due', 70),
+  num('billed', 'Billed', 78),
+  num('failed', 'Failed', 76),
+  num('invoicesCreated', 'Invoices', 88),
+  num('finalized', 'Finalized', 92),
+  num('pastDue', 'Past due', 88),
+  { field: 'error', headerName: 'Error', flex: 1, minWidth: 150, valueFormatter: (p) => p.value ?? '', cellStyle: { color: '#991b1b' } },
 ];
 
 function RunCard({ status, progress, starting, onRun }: { status: BillingStatus | null; progress: Progress | null; starting: boolean; onRun: () => void }) {

@@ -248,7 +248,7 @@ export function InvoicePage({ id }: { id: string }) {
             )}
           </Stack>
         </Stack>
-        <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(5, minmax(0, 1fr))', '& > *': { px: 3, py: 1.75 }, '& > * + *': { borderLeft: `1px solid ${colors.border}` } }}>
+        <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 0.9fr) minmax(0, 0.9fr) minmax(0, 1.5fr) minmax(0, 1fr) minmax(0, 1fr)', '& > *': { px: 3, py: 1.75 }, '& > * + *': { borderLeft: `1px solid ${colors.border}` } }}>
           <Stat label={isDraft ? 'Billing date' : 'Issue date'} testId="invoice-issue-date">{i.issueDate ?? i.billingDate}</Stat>
           <Stat label="Due date" testId="invoice-due-date">{i.dueDate ?? '—'}</Stat>
           <Stat label="Service period">{formatPeriod(i.serviceStart, i.serviceEnd)}</Stat>

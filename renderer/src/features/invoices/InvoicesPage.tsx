@@ -1,11 +1,8 @@
 /** Invoices and credit notes: filter by status, kind and date; a row opens the invoice (#/invoices/<id>). */
 import ReceiptIcon from '@mui/icons-material/ReceiptLongOutlined';
-import RefreshIcon from '@mui/icons-material/Refresh';
 import Button from '@mui/material/Button';
-import IconButton from '@mui/material/IconButton';
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
-import Tooltip from '@mui/material/Tooltip';
 import type { ColDef } from 'ag-grid-community';
 import { useMemo, useState } from 'react';
 import type { OpInput } from '../../../../shared/api/index';
@@ -15,7 +12,7 @@ import { navigate } from '../../app/router';
 import { DataGrid } from '../../components/DataGrid';
 import { EmptyState } from '../../components/EmptyState';
 import { useLiveRefresh } from '../../components/events';
-import { formatMinorAmount, formatPeriod } from '../../components/format';
+import { formatMinorMoney, formatPeriod } from '../../components/format';
 import { CountLabel, PageToolbar, SearchBox, SegmentedFilter } from '../../components/PageToolbar';
 import { useRows } from '../../components/useRows';
 import { InvoiceStatusChip, invoiceStatusText } from './InvoiceStatusChip';
@@ -31,25 +28,23 @@ const money = (field: 'netMinor' | 'taxMinor' | 'grossMinor' | 'amountDueMinor',
   type: 'rightAligned',
   filter: 'agNumberColumnFilter',
   cellStyle: { fontVariantNumeric: 'tabular-nums' },
-  valueFormatter: (p) => (p.data ? formatMinorAmount(p.data[field], p.data.currency) : ''),
+  valueFormatter: (p) => (p.data ? formatMinorMoney(p.data[field], p.data.currency) : ''),
   filterValueGetter: (p) => (p.data ? p.data[field] / 10 ** minorUnits(p.data.currency) : null),
 });
 
 const columns: ColDef<InvoiceSummary>[] = [
-  { colId: 'number', headerName: 'Number', width: 150, valueGetter: (p) => (p.data ? documentTitle(p.data) : ''), cellStyle: { fontWeight: 600 } },
-  { field: 'kind', headerName: 'Kind', width: 110, valueFormatter: (p) => kindLabel(p.value ?? '') },
-  { field: 'customerName', headerName: 'Customer', flex: 1.5, minWidth: 170 },
-  { colId: 'date', headerName: 'Date', width: 112, valueGetter: (p) => p.data?.issueDate ?? p.data?.billingDate ?? '', sort: 'desc' },
-  { field: 'dueDate', headerName: 'Due', width: 112, valueFormatter: (p) => p.value ?? '—' },
-  { colId: 'period', headerName: 'Service period', width: 200, valueGetter: (p) => (p.data ? formatPeriod(p.data.serviceStart, p.data.serviceEnd) : '') },
-  { field: 'currency', headerName: 'Cur.', width: 76 },
-  money('netMinor', 'Net', 110),
-  money('grossMinor', 'Total'),
-  money('amountDueMinor', 'Due'),
+  { colId: 'number', headerName: 'Number', width: 160, valueGetter: (p) => (p.data ? documentTitle(p.data) : ''), cellStyle: { fontWeight: 600 } },
+  { field: 'kind', headerName: 'Kind', width: 96, valueFormatter: (p) => kindLabel(p.value ?? '') },
+  { field: 'customerName', headerName: 'Customer', flex: 1, minWidth: 150 },
+  { colId: 'date', headerName: 'Date', width: 104, valueGetter: (p) => p.data?.issueDate ?? p.data?.billingDate ?? '', sort: 'desc' },
+  { field: 'dueDate', headerName: 'Due date', width: 104, valueFormatter: (p) => p.value ?? '—' },
+  { colId: 'period', headerName: 'Service period', width: 180, valueGetter: (p) => (p.data ? formatPeriod(p.data.serviceStart, p.data.serviceEnd) : '') },
+  money('grossMinor', 'Total', 124),
+  money('amountDueMinor', 'Amount due', 124),
   {
     field: 'status',
     headerName: 'Status',
-    width: 120,
+    width: 112,
     cellRenderer: (p: { data?: InvoiceSummary }) => (p.data ? <InvoiceStatusChip status={p.data.status} overdue={p.data.overdue} /> : null),
     filterValueGetter: (p) => (p.data ? invoiceStatusText(p.data.status, p.data.overdue) : ''),
     getQuickFilterText: (p) => (p.data ? invoiceStatusText(p.data.status, p.data.overdue) : ''),
@@ -104,13 +99,13 @@ export function InvoicesPage() {
   }
 
   const dateField = (label: string, value: string, set: (v: string) => void, testId: string) => (
-    <TextField type="date" label={label} value={value} onChange={(e) => set(e.target.value)} fullWidth={false} sx={{ width: 158, bgcolor: 'background.paper' }} slotProps={{ inputLabel: { shrink: true }, htmlInput: { 'data-testid': testId } }} />
+    <TextField type="date" label={label} value={value} onChange={(e) => set(e.target.value)} fullWidth={false} sx={{ width: 150, bgcolor: 'background.paper' }} slotProps={{ inputLabel: { shrink: true }, htmlInput: { 'data-testid': testId } }} />
   );
 
   return (
     <>
       <PageToolbar>
-        <SearchBox value={search} onChange={setSearch} placeholder="Filter by number or customer…" testId="invoices-search" />
+        <SearchBox value={search} onChange={setSearch} placeholder="Number or customer…" testId="invoices-search" width={220} />
         <SegmentedFilter
           label="Status"
           value={status}
@@ -125,18 +120,13 @@ export function InvoicesPage() {
             { value: 'void', label: 'Void' },
           ]}
         />
-        <TextField select label="Kind" value={kind} onChange={(e) => setKind(e.target.value as KindFilter)} fullWidth={false} sx={{ width: 150, bgcolor: 'background.paper' }} slotProps={{ htmlInput: { 'data-testid': 'invoices-kind' } }}>
+        <TextField select label="Kind" value={kind} onChange={(e) => setKind(e.target.value as KindFilter)} fullWidth={false} sx={{ width: 140, bgcolor: 'background.paper' }} slotProps={{ htmlInput: { 'data-testid': 'invoices-kind' } }}>
           <MenuItem value="all">All documents</MenuItem>
           <MenuItem value="invoice">Invoices</MenuItem>
           <MenuItem value="credit_note">Credit notes</MenuItem>
         </TextField>
         {dateField('From', from, setFrom, 'invoices-from')}
         {dateField('To', to, setTo, 'invoices-to')}
-        <Tooltip title="Reload">
-          <IconButton onClick={() => void reload()} aria-label="Reload invoices" size="small" data-testid="invoices-reload">
-            <RefreshIcon fontSize="small" />
-          </IconButton>
-        </Tooltip>
         {rows && <CountLabel shown={shown} total={rows.length} noun={rows.length === 1 ? 'document' : 'documents'} />}
       </PageToolbar>
       <DataGrid<InvoiceSummary>

@@ -83,7 +83,7 @@ export function LinesTable({ lines, currency, showTax = false, testId, empty = '
 
 function TotalRow({ label, value, strong, testId, muted }: { label: ReactNode; value: string; strong?: boolean; testId?: string; muted?: boolean }) {
   return (
-    <Box sx={{ display: 'flex', justifyContent: 'space-between', gap: 3, py: 0.4, ...(strong ? { borderTop: '1px solid', borderColor: 'divider', mt: 0.5, pt: 1 } : {}) }}>
+    <Box sx={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', gap: 3, py: 0.4, ...(strong ? { borderTop: '1px solid', borderColor: 'divider', mt: 0.5, pt: 1 } : {}) }}>
       <Typography variant="body2" color={muted ? 'text.secondary' : 'text.primary'} sx={{ fontWeight: strong ? 700 : 400 }}>
         {label}
       </Typography>
@@ -112,11 +112,7 @@ export function TotalsBox({ currency, netMinor, taxMinor, grossMinor, taxBreakdo
         <TotalRow
           key={`${t.category}-${t.rate}`}
           muted
-          label={
-            <>
-              VAT {t.rate}% {t.category !== 'S' ? `(${TAX_CATEGORY_LABELS[t.category] ?? t.category})` : ''} on {formatMinorAmount(t.taxableMinor, currency)}
-            </>
-          }
+          label={`VAT ${t.rate}%${t.category !== 'S' ? ` (${TAX_CATEGORY_LABELS[t.category] ?? t.category})` : ''} on ${formatMinorAmount(t.taxableMinor, currency)}`}
           value={formatMinorMoney(t.taxMinor, currency)}
         />
       ))}

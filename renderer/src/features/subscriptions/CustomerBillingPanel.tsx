@@ -35,7 +35,7 @@ export function CustomerBillingPanel({ customerId }: { customerId: string }) {
   const dueByCurrency = due.reduce<Record<string, number>>((acc, i) => ({ ...acc, [i.currency]: (acc[i.currency] ?? 0) + i.amountDueMinor }), {});
 
   return (
-    <Box data-testid="customer-billing">
+    <Box data-testid="customer-billing" sx={{ mt: 3 }}>
       <FormSection
         title="Subscriptions"
         action={

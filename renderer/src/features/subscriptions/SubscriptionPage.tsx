@@ -32,7 +32,7 @@ import { useLiveRefresh } from '../../components/events';
 import { SelectInput, SwitchInput, TextInput } from '../../components/fields';
 import { type FormApi, useForm } from '../../components/form';
 import { FormDialog } from '../../components/FormDialog';
-import { formatDateTime, formatMinorAmount, formatMinorMoney, formatPeriod, formatQuantity } from '../../components/format';
+import { formatDateTime, formatMinorMoney, formatPeriod, formatQuantity } from '../../components/format';
 import { DetailList, SectionCard, Stat } from '../../components/SectionCard';
 import { StatusChip } from '../../components/StatusChip';
 import { toast } from '../../components/toasts';
@@ -284,17 +284,24 @@ export function SubscriptionInvoices({ rows, testId }: { rows: InvoiceSummary[] 
       </Typography>
     );
   return (
-    <Table size="small" sx={tableSx} data-testid={testId}>
+    <Table size="small" sx={{ ...tableSx, '& td': { py: 1 }, '& td:first-of-type': { pl: 3 }, '& td:last-of-type': { pr: 3 } }} data-testid={testId}>
       <TableBody>
         {rows.map((r) => (
           <TableRow key={r.id} hover sx={{ cursor: 'pointer' }} onClick={() => navigate(['invoices', r.id])}>
-            <TableCell sx={{ fontWeight: 600, whiteSpace: 'nowrap' }}>{documentTitle(r)}</TableCell>
-            <TableCell sx={{ whiteSpace: 'nowrap' }}>{r.issueDate ?? r.billingDate}</TableCell>
-            <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
-              {r.kind === 'credit_note' ? '−' : ''}
-              {formatMinorAmount(r.grossMinor, r.currency)}
+            <TableCell>
+              <Typography variant="body2" sx={{ fontWeight: 600 }}>
+                {documentTitle(r)}
+              </Typography>
+              <Typography variant="caption" color="text.secondary">
+                {r.issueDate ?? r.billingDate}
+                {r.serviceStart ? ` · ${formatPeriod(r.serviceStart, r.serviceEnd)}` : ''}
+              </Typography>
             </TableCell>
             <TableCell align="right">
+              <Typography variant="body2" sx={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap', mb: 0.25 }}>
+                {r.kind === 'credit_note' ? '−' : ''}
+                {formatMinorMoney(r.grossMinor, r.currency)}
+              </Typography>
               <InvoiceStatusChip status={r.status} overdue={r.overdue} />
             </TableCell>
           </TableRow>
@@ -442,7 +449,7 @@ export function SubscriptionPage({ id }: { id: string }) {
           </Box>
           {actions}
         </Stack>
-        <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(5, minmax(0, 1fr))', '& > *': { px: 3, py: 1.75 }, '& > * + *': { borderLeft: `1px solid ${colors.border}` } }}>
+        <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 0.9fr) minmax(0, 1.5fr) minmax(0, 0.9fr) minmax(0, 1.1fr) minmax(0, 1fr)', '& > *': { px: 3, py: 1.75 }, '& > * + *': { borderLeft: `1px solid ${colors.border}` } }}>
           <Stat label="Started" testId="subscription-start">{s.startDate}</Stat>
           <Stat label="Current period" testId="subscription-period">{s.currentPeriod ? formatPeriod(s.currentPeriod.start, s.currentPeriod.end) : '—'}</Stat>
           <Stat label="Next billing" testId="subscription-next-billing">{s.nextBillingDate ?? '—'}</Stat>

@@ -34,23 +34,21 @@ const STATUS_IN: Record<StatusFilter, OpInput<'subscriptions.list'>['status']> =
 };
 
 const columns: ColDef<Row>[] = [
-  { field: 'customerName', headerName: 'Customer', flex: 1.4, minWidth: 180, cellStyle: { fontWeight: 600 } },
-  { field: 'plan', headerName: 'Plan', flex: 1.4, minWidth: 190 },
+  { field: 'customerName', headerName: 'Customer', flex: 1.4, minWidth: 160, cellStyle: { fontWeight: 600 } },
+  { field: 'plan', headerName: 'Plan', flex: 1.4, minWidth: 170 },
   {
     field: 'status',
     headerName: 'Status',
-    width: 112,
+    width: 104,
     cellRenderer: (p: { value?: Subscription['status'] }) => (p.value ? <SubscriptionStatusChip status={p.value} /> : null),
     filterValueGetter: (p) => (p.data ? STATUS_META[p.data.status].label : ''),
     getQuickFilterText: (p) => (p.data ? STATUS_META[p.data.status].label : ''),
   },
-  { field: 'currency', headerName: 'Cur.', width: 76 },
-  { field: 'startDate', headerName: 'Started', width: 112 },
-  { colId: 'period', headerName: 'Current period', width: 200, valueGetter: (p) => (p.data?.currentPeriod ? formatPeriod(p.data.currentPeriod.start, p.data.currentPeriod.end) : '—') },
-  { field: 'nextBillingDate', headerName: 'Next billing', width: 124, valueFormatter: (p) => p.value ?? '—' },
-  { field: 'renewal', headerName: 'Renewal', width: 116 },
-  { field: 'cancelAt', headerName: 'Ends', width: 112, valueFormatter: (p) => p.value ?? '' },
-  { field: 'poNumber', headerName: 'PO number', width: 130, valueFormatter: (p) => p.value ?? '' },
+  { field: 'startDate', headerName: 'Started', width: 106 },
+  { colId: 'period', headerName: 'Current period', width: 190, valueGetter: (p) => (p.data?.currentPeriod ? formatPeriod(p.data.currentPeriod.start, p.data.currentPeriod.end) : '—') },
+  { field: 'nextBillingDate', headerName: 'Next billing', width: 112, valueFormatter: (p) => p.value ?? '—' },
+  { field: 'renewal', headerName: 'Renewal', width: 106, valueGetter: (p) => (p.data?.cancelAt ? `ends ${p.data.cancelAt}` : (p.data?.renewal ?? '')) },
+  { field: 'poNumber', headerName: 'PO number', width: 120, valueFormatter: (p) => p.value ?? '' },
 ];
 
 interface Option {
@@ -108,7 +106,7 @@ export function SubscriptionsPage({ selected, newFor }: { selected?: string; new
     </Button>
   );
   const dateField = (label: string, value: string, set: (v: string) => void, testId: string) => (
-    <TextField type="date" label={label} value={value} onChange={(e) => set(e.target.value)} fullWidth={false} sx={{ width: 158, bgcolor: 'background.paper' }} slotProps={{ inputLabel: { shrink: true }, htmlInput: { 'data-testid': testId } }} />
+    <TextField type="date" label={label} value={value} onChange={(e) => set(e.target.value)} fullWidth={false} sx={{ width: 150, bgcolor: 'background.paper' }} slotProps={{ inputLabel: { shrink: true }, htmlInput: { 'data-testid': testId } }} />
   );
 
   return (
@@ -121,7 +119,7 @@ export function SubscriptionsPage({ selected, newFor }: { selected?: string; new
       ) : (
         <>
           <PageToolbar actions={newButton}>
-            <SearchBox value={search} onChange={setSearch} placeholder="Filter subscriptions…" testId="subscriptions-search" />
+            <SearchBox value={search} onChange={setSearch} placeholder="Filter subscriptions…" testId="subscriptions-search" width={220} />
             <SegmentedFilter
               label="Status"
               value={status}

@@ -20,9 +20,9 @@ export const STATUS_META: Record<SubscriptionStatus, { label: string; tone: Tone
 };
 
 export const PRORATION_OPTIONS = [
-  { value: 'day', label: 'By day', hint: 'credit and charge the days left' },
+  { value: 'day', label: 'By day' },
   { value: 'second', label: 'By second' },
-  { value: 'none', label: 'No proration', hint: 'changes apply from the next period' },
+  { value: 'none', label: 'None (from the next period)' },
 ];
 export const PRORATION_INVOICING_OPTIONS = [
   { value: 'next_invoice', label: 'On the next regular invoice' },
