@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations/index';
+import { cachePreparedStatements } from './statement-cache';
 
 export interface OpenedStore {
   ds: DataSource;
@@ -32,7 +33,7 @@ export async function openStore(file: string): Promise<OpenedStore> {
   });
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
-  const raw = (ds.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+  const raw = cachePreparedStatements((ds.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection);
   const schemaVersion = MIGRATIONS.length;
   raw.pragma(`user_version = ${schemaVersion}`);
   return { ds, raw, schemaVersion };

@@ -41,6 +41,13 @@ async function buildElectron(): Promise<void> {
     external, sourcemap: true, logLevel: 'error',
     define: { 'import.meta.url': 'importMetaUrl' }, banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   });
+  // The billing run's worker thread (main/services/billing/scheduler.ts looks for it beside the bundled main).
+  await build({
+    entryPoints: [path.join(root, 'main', 'services', 'billing', 'worker.ts')],
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: path.join(out, 'main', 'billing-worker.cjs'),
+    external, sourcemap: true, logLevel: 'error',
+    define: { 'import.meta.url': 'importMetaUrl' }, banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  });
   // The sandboxed preload gets the operation names baked in, instead of bundling every zod schema.
   const { opNames } = await import('../../shared/api/index');
   const { PUSHED_EVENTS } = await import('../../shared/api/bridge');

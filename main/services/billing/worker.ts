@@ -3,6 +3,7 @@
  * file, so the run never blocks the UI's event loop; progress is posted to the parent, which re-emits it as
  * `billing.progress` events.
  */
+import { cachePreparedStatements } from '../../db/statement-cache';
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { runBilling, toRun } from './run';
@@ -52,7 +53,7 @@ async function withBackendLock<T>(fn: () => T): Promise<T> {
   }
 }
 
-const db = new Database(input.file);
+const db = cachePreparedStatements(new Database(input.file));
 db.pragma('journal_mode = WAL');
 db.pragma('busy_timeout = 30000');
 db.pragma('foreign_keys = ON');

@@ -10,6 +10,8 @@ import SubscriptionsIcon from '@mui/icons-material/AutorenewOutlined';
 import InvoicesIcon from '@mui/icons-material/ReceiptLongOutlined';
 import BillingRunIcon from '@mui/icons-material/PlayCircleOutlined';
 import ReportsIcon from '@mui/icons-material/AssessmentOutlined';
+import OrdersIcon from '@mui/icons-material/LocalShippingOutlined';
+import DeliveriesIcon from '@mui/icons-material/CalendarMonthOutlined';
 import ExportsIcon from '@mui/icons-material/FileDownloadOutlined';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
@@ -36,6 +38,8 @@ import { BillingPage } from '../features/billing/BillingPage';
 import { ExportsPage } from '../features/exports/ExportsPage';
 import { InvoicePage } from '../features/invoices/InvoicePage';
 import { InvoicesPage } from '../features/invoices/InvoicesPage';
+import { DeliveriesPage } from '../features/orders/DeliveriesPage';
+import { OrdersPage } from '../features/orders/OrdersPage';
 import { ReportsPage } from '../features/reports/ReportsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { SubscriptionPage } from '../features/subscriptions/SubscriptionPage';
@@ -54,6 +58,8 @@ const DRAWER_WIDTH = 220;
 const ICONS: Record<string, ReactNode> = {
   customers: <PeopleIcon fontSize="small" />,
   subscriptions: <SubscriptionsIcon fontSize="small" />,
+  orders: <OrdersIcon fontSize="small" />,
+  deliveries: <DeliveriesIcon fontSize="small" />,
   invoices: <InvoicesIcon fontSize="small" />,
   billing: <BillingRunIcon fontSize="small" />,
   reports: <ReportsIcon fontSize="small" />,
@@ -79,13 +85,15 @@ function routePage(route: string[]): Page | null {
     if (a && a !== 'new') return { title: 'Subscription', crumb: 'Sales · Subscriptions', body: <SubscriptionPage key={a} id={a} /> };
     return { title: 'Subscriptions', crumb: 'Sales', body: <SubscriptionsPage selected={a} newFor={b} /> };
   }
+  if (area === 'orders') return { title: 'Orders', crumb: 'Sales', body: <OrdersPage selected={a} /> };
+  if (area === 'deliveries') return { title: 'Delivery calendar', crumb: 'Sales', body: <DeliveriesPage customerId={a} orderId={b} /> };
   if (area === 'invoices') {
     if (a) return { title: 'Invoice', crumb: 'Billing · Invoices', body: <InvoicePage key={a} id={a} /> };
     return { title: 'Invoices', crumb: 'Billing', body: <InvoicesPage /> };
   }
   if (area === 'billing') return { title: 'Billing runs', crumb: 'Billing', body: <BillingPage runId={a} /> };
-  if (area === 'reports') return { title: a === 'deferred' ? 'Deferred revenue' : 'AR aging', crumb: 'Finance · Reports', body: <ReportsPage tab={a} /> };
-  if (area === 'exports') return { title: 'Exports', crumb: 'Finance', body: <ExportsPage /> };
+  if (area === 'reports') return { title: a === 'deferred' ? 'Deferred revenue' : 'AR aging', crumb: 'Billing · Reports', body: <ReportsPage tab={a} /> };
+  if (area === 'exports') return { title: 'Exports', crumb: 'Billing', body: <ExportsPage /> };
   if (area === 'catalog' && a === 'products') return { title: 'Products', crumb: 'Catalog', body: <ProductsPage selected={b} /> };
   if (area === 'catalog' && a === 'plans') return { title: 'Plans', crumb: 'Catalog', body: <PlansPage selected={b} /> };
   if (area === 'catalog' && a === 'bundles') return { title: 'Bundles', crumb: 'Catalog', body: <BundlesPage selected={b} /> };

@@ -10,9 +10,11 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { id: 'customers', label: 'Customers', route: ['customers'], section: 'Sales' },
   { id: 'subscriptions', label: 'Subscriptions', route: ['subscriptions'] },
+  { id: 'orders', label: 'Orders', route: ['orders'] },
+  { id: 'deliveries', label: 'Delivery calendar', route: ['deliveries'] },
   { id: 'invoices', label: 'Invoices', route: ['invoices'], section: 'Billing' },
   { id: 'billing', label: 'Billing runs', route: ['billing'] },
-  { id: 'reports', label: 'Reports', route: ['reports'], section: 'Finance' },
+  { id: 'reports', label: 'Reports', route: ['reports'] },
   { id: 'exports', label: 'Exports', route: ['exports'] },
   { id: 'products', label: 'Products', route: ['catalog', 'products'], section: 'Catalog' },
   { id: 'plans', label: 'Plans', route: ['catalog', 'plans'] },

@@ -20,6 +20,7 @@ import { StatusChip } from '../../components/StatusChip';
 import { toast } from '../../components/toasts';
 import { useSave } from '../../components/useSave';
 import { ContractPricingPanel } from '../pricing/ContractPricingPanel';
+import { LocationsPanel } from '../orders/LocationsPanel';
 import { CustomerBillingPanel } from '../subscriptions/CustomerBillingPanel';
 import { ContactsEditor } from './ContactsEditor';
 import { checkCustomer, type Customer, type CustomerValues, newCustomerValues, TAX_STATUS_OPTIONS, toCreateInput, toUpdatePatch, valuesOf } from './model';
@@ -202,6 +203,7 @@ export function CustomerEditor({ id, onClose, onChanged }: { id: string; onClose
             </FormSection>
             {customer && <ContractPricingPanel customerId={customer.id} />}
             {customer && <CustomerBillingPanel customerId={customer.id} />}
+            {customer && <LocationsPanel customerId={customer.id} />}
           </>
         )}
       </FormProvider>
