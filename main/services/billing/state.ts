@@ -15,6 +15,7 @@ import type { SubscriptionStatus } from '../../../shared/api/ops/subscriptions';
 import { priceScheduleFor } from '../pricebooks';
 import { json, parseJson, st, type Db } from './db';
 import { applyWindow } from './window';
+import { orderDeliveredItemIds } from '../orders/billing-link';
 
 export interface SubRow {
   id: string;
@@ -447,10 +448,20 @@ export interface ProposeOptions {
   rounding?: 'half_up' | 'half_even';
 }
 
+/**
+ * Physical items that recurring orders deliver are charged by their orders (per delivery, per cycle or on shipment:
+ * main/services/orders/billing-link.ts), never as recurring fees as well.
+ */
+function withoutOrderDeliveredItems(db: Db, snap: SubscriptionSnapshot): SubscriptionSnapshot {
+  const delivered = orderDeliveredItemIds(db, [snap.id]);
+  if (delivered.size === 0) return snap;
+  return { ...snap, items: snap.items.filter((i) => !delivered.has(i.id)), changes: (snap.changes ?? []).filter((c) => !delivered.has(c.itemId)) };
+}
+
 /** Every line due by `targetDate` that is not billed yet (windowed), with the next date something is due. */
 export function propose(db: Db, s: SubState, targetDate: IsoDate, opts: ProposeOptions = {}): Proposal {
   const prices = opts.prices ?? new PriceResolver(db, s);
-  const full = toSnapshot(s, prices);
+  const full = withoutOrderDeliveredItems(db, toSnapshot(s, prices));
   const { snapshot, windowStart } = applyWindow(full, opts.billFrom === undefined ? s.sub.bill_from : opts.billFrom);
   const existing = opts.existing ?? existingLines(db, s.sub.id, windowStart);
   // Every usage window of the visited periods, billed ones included: the generator compares what a billed period

@@ -570,11 +570,13 @@ export class TrytonConnector implements Connector {
         quantity = new Decimal(1);
         unitPrice = new Decimal(formatMinor(Math.abs(l.netMinor), inv.currency));
       }
+      // A credit line on an invoice (proration credit, repair) has a negative amount: it stays a credit in Tryton.
+      const lineNegative = l.netMinor < 0 || (l.netMinor === 0 && dec(l.quantity).isNegative());
       lines.push({
         type: 'line',
         ...(product ? { product: product.id } : {}),
         description,
-        quantity: sign * quantity.toNumber(),
+        quantity: (lineNegative ? -sign : sign) * quantity.toNumber(),
         unit: product ? product.uom : this.uomFor(ref, 'each'),
         unit_price: tDecimal(unitPrice.toFixed(Math.max(unitPrice.decimalPlaces(), minorUnits(inv.currency)))),
         account: ref.revenue,

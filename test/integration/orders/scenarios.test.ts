@@ -291,5 +291,9 @@ describe('recurring orders', () => {
     ]);
     const up = await orders(w);
     expect(up.map((o) => [o.deliveryDate, o.units, o.subscriptionId])).toEqual([['2026-04-01', '4', sub.id]]);
+    // billing does not charge the delivered item as a recurring fee as well: its orders invoice it
+    await w.backend.call('billing.run', { wait: true } as never);
+    const lines = w.backend.base.raw.prepare(`SELECT COUNT(*) n FROM invoice_lines WHERE item_id = ?`).get(sub.items[0]!.id) as { n: number };
+    expect(lines.n).toBe(0);
   });
 });
