@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, type Browser, buildRenderer, type CadenceServer, choose, fieldInput, fill, findChromium, gridRow, launchBrowser, screenshot, startServer, tmpDir } from './helpers';
+import { api, type Browser, buildRenderer, type CadenceServer, choose, fieldInput, fill, findChromium, gridRow, launchBrowser, pick, screenshot, startServer, tmpDir } from './helpers';
 
 const chromiumPath = findChromium();
 if (!chromiumPath) console.warn('[e2e] skipped: no Chromium found (set CHROMIUM_PATH, or install chromium / google-chrome)');
@@ -178,6 +178,11 @@ describe.skipIf(!chromiumPath)('sync: ERP connector, offline outbox and parked r
   });
 
   it('queues changes while the ERP is down and drains them to 0 when it is back', async () => {
+    // a plan to subscribe to, sent while the ERP is still online
+    const product = await api(server, 'products.create', { sku: 'SYNC-SEAT', name: 'Sync Seat', unit: 'seat' });
+    await api(server, 'plans.create', { productId: product.id, code: 'SYNC-M', name: 'Sync monthly', interval: 'month', prices: [{ currency: 'EUR', model: { type: 'flat', price: '20' } }] });
+    await expect.poll(() => erp.received.filter((r) => r.body.aggregateType === 'plan').length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(indicatorPending).toBe(0);
     await erp.stop();
     await createCustomer('Offline One GmbH', 'one@example.com');
     await expect.poll(indicatorState, { timeout: 10_000 }).toBe('offline');
@@ -185,10 +190,19 @@ describe.skipIf(!chromiumPath)('sync: ERP connector, offline outbox and parked r
     await createCustomer('Offline Two GmbH', 'two@example.com');
     await expect.poll(indicatorPending).toBe(2);
     expect(await page.getByTestId('sync-indicator-state').textContent()).toBe('ERP offline');
+    // a subscription created in the UI while offline waits too
+    await page.getByTestId('nav-subscriptions').click();
+    await page.getByTestId('subscription-new').click();
+    await page.getByTestId('subscription-form').waitFor();
+    await pick(page, 'customerId', 'Offline One');
+    await pick(page, 'items.0.planId', 'Sync monthly');
+    await page.getByTestId('subscription-save').click();
+    await page.getByTestId('subscription-page').waitFor();
+    await expect.poll(indicatorPending).toBe(3);
 
     await page.getByTestId('sync-indicator').click();
     await page.getByTestId('sync-page').waitFor();
-    await expect.poll(() => page.getByTestId('sync-pending-value').textContent()).toBe('2');
+    await expect.poll(() => page.getByTestId('sync-pending-value').textContent()).toBe('3');
     expect(await page.getByTestId('sync-connection-value').textContent()).toBe('Offline');
     await expect.poll(() => page.getByTestId('sync-last-error-value').textContent()).not.toBe('None');
     await page.getByTestId('sync-tab-outbox').click();
@@ -203,6 +217,9 @@ describe.skipIf(!chromiumPath)('sync: ERP connector, offline outbox and parked r
     await expect.poll(indicatorPending, { timeout: 15_000 }).toBe(0);
     await expect.poll(indicatorState).toBe('online');
     expect(erp.customers()).toEqual(expect.arrayContaining(['Offline One GmbH', 'Offline Two GmbH']));
+    const sub = erp.received.find((r) => r.body.aggregateType === 'subscription')!;
+    expect(sub.path).toBe('/subscriptions');
+    expect(sub.body.eventType).toBe('subscription.created');
     await expect.poll(() => page.getByTestId('sync-pending-value').textContent()).toBe('0');
     await page.getByTestId('outbox-status-done').click();
     await expect.poll(() => gridRow(page, 'outbox-grid', 'Offline One GmbH').textContent()).toContain('Sent');

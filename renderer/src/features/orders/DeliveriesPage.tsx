@@ -64,7 +64,7 @@ function MonthGrid({ first, today, entries, onOpen }: { first: string; today: st
           return (
             <Box
               key={d ?? `x${i}`}
-              sx={{ minHeight: 64, borderTop: `1px solid ${colors.border}`, borderLeft: i % 7 ? `1px solid ${colors.border}` : 'none', p: 0.5, bgcolor: !d ? '#fafafa' : d === today ? '#f3f6fd' : undefined }}
+              sx={{ minHeight: 58, borderTop: `1px solid ${colors.border}`, borderLeft: i % 7 ? `1px solid ${colors.border}` : 'none', p: 0.5, bgcolor: !d ? '#fafafa' : d === today ? '#f3f6fd' : undefined }}
               data-testid={d ? `day-${d}` : undefined}
             >
               {d && (
@@ -198,7 +198,7 @@ export function DeliveriesPage({ customerId, orderId }: { customerId?: string; o
   const today = serverToday();
   const companyCountry = useAppStore((s) => s.settings?.companyCountry) ?? 'DE';
   const [customers, setCustomers] = useState<CustomerOption[] | null>(null);
-  const [start, setStart] = useState(() => monthStart(today, -1));
+  const [start, setStart] = useState(() => monthStart(today));
   const [calendar, setCalendar] = useState<Calendar | null>(null);
   const [locations, setLocations] = useState<Location[]>([]);
   const [addLocation, setAddLocation] = useState(false);
@@ -210,10 +210,10 @@ export function DeliveriesPage({ customerId, orderId }: { customerId?: string; o
   }, []);
   const customer = customers?.find((c) => c.id === customerId) ?? null;
 
-  const months = [0, 1, 2, 3].map((i) => monthStart(start, i));
+  const months = [0, 1, 2].map((i) => monthStart(start, i));
   const loadCalendar = () => {
     if (!customerId) return;
-    invoke('orders.calendar', { customerId, from: months[0]!, to: monthEnd(months[3]!) })
+    invoke('orders.calendar', { customerId, from: months[0]!, to: monthEnd(months[2]!) })
       .then(setCalendar)
       .catch((e) => toast.error(e));
   };
@@ -278,7 +278,7 @@ export function DeliveriesPage({ customerId, orderId }: { customerId?: string; o
             </Stack>
           ))}
         </Stack>
-        <Button variant="outlined" size="small" onClick={() => setStart(monthStart(today, -1))}>
+        <Button variant="outlined" size="small" onClick={() => setStart(monthStart(today))}>
           Today
         </Button>
         <IconButton size="small" aria-label="Earlier" onClick={() => setStart(monthStart(start, -1))} data-testid="deliveries-prev">
@@ -289,7 +289,7 @@ export function DeliveriesPage({ customerId, orderId }: { customerId?: string; o
         </IconButton>
       </Stack>
       <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', lg: 'minmax(0, 1fr) 340px' }, gap: 2.5, alignItems: 'start' }}>
-        <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', xl: 'repeat(2, minmax(0, 1fr))' }, gap: 2 }} data-testid="delivery-calendar">
+        <Box sx={{ display: 'grid', gridTemplateColumns: '1fr', gap: 2 }} data-testid="delivery-calendar">
           {months.map((m) => (
             <MonthGrid key={m} first={m} today={today} entries={entries} onOpen={(e) => navigate(['deliveries', customerId, e.orderId!])} />
           ))}
@@ -320,8 +320,8 @@ export function DeliveriesPage({ customerId, orderId }: { customerId?: string; o
                       {formatQuantity(e.units)} units · {formatMinorMoney(e.grossMinor, e.currency)}
                     </Typography>
                     <Typography variant="caption" color="text.secondary" noWrap component="div">
-                      {e.locationName} · cut-off {e.releaseDate}
-                      {e.hasOverrides ? ' · changed' : ''}
+                      cut-off {e.releaseDate}
+                      {e.hasOverrides ? ' · changed' : ''} · {e.locationName}
                     </Typography>
                   </Box>
                   <OrderStatusChip status={e.status} />

@@ -35,7 +35,7 @@ import { invoke } from '../../api/client';
 import { hrefOf } from '../../app/router';
 import { colors } from '../../app/theme';
 import { confirmWithReason } from '../../components/confirm';
-import { formatDateTime, formatMinorAmount, formatMinorMoney, formatQuantity } from '../../components/format';
+import { formatDateTime, formatDecimal, formatMinorAmount, formatMinorMoney, formatQuantity } from '../../components/format';
 import { DetailList } from '../../components/SectionCard';
 import { StatusChip } from '../../components/StatusChip';
 import { toast } from '../../components/toasts';
@@ -48,6 +48,26 @@ interface ProductOption {
   label: string;
 }
 type Change = OpInput<'orders.updateOccurrence'>['change'];
+
+/** "occurrence_changed" {change:{type:'quantity',quantity:'12'}} → "Quantity changed to 12". */
+function eventText(e: Order['events'][number]): string {
+  const c = (e.details.change ?? null) as Record<string, unknown> | null;
+  if (e.event === 'occurrence_changed' && c) {
+    const later = e.details.applyToSchedule ? ' (and later deliveries)' : '';
+    switch (c.type) {
+      case 'quantity': return `Quantity set to ${String(c.quantity)}${later}`;
+      case 'skip': return `Skipped${c.reason ? `: ${String(c.reason)}` : ''}`;
+      case 'unskip': return 'Restored';
+      case 'swap': return `Product swapped${later}`;
+      case 'add': return `One-off item added (${String(c.quantity)})`;
+      case 'remove_added': return 'One-off item removed';
+      case 'move': return `Moved to ${String(c.deliveryDate)}`;
+      case 'reset': return 'Changes undone';
+    }
+  }
+  const text = e.event.replace(/[._]/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 const num = { fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' } as const;
 
@@ -317,7 +337,7 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: string; 
                           </TableCell>
                         )}
                         <TableCell align="right" sx={num}>
-                          {l.unitPrice ?? '—'}
+                          {l.unitPrice === null ? '—' : formatDecimal(l.unitPrice, o.currency)}
                         </TableCell>
                         <TableCell align="right" sx={{ ...num, fontWeight: 600 }}>
                           {l.amountMinor === null ? '—' : formatMinorAmount(l.amountMinor, o.currency)}
@@ -434,7 +454,7 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: string; 
                       <Box component="span" sx={{ color: 'text.secondary', mr: 1 }}>
                         {formatDateTime(e.at)}
                       </Box>
-                      {e.event.replace(/[._]/g, ' ')}
+                      {eventText(e)}
                       {e.reference ? ` · ${e.reference}` : ''}
                       <Box component="span" sx={{ color: 'text.secondary' }}> ({e.source})</Box>
                     </Typography>
