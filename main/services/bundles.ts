@@ -144,6 +144,15 @@ export function quoteBundle(
   };
 }
 
+/** A saved bundle with its parts (404 when it does not exist). Billing prices bundle subscription items with it. */
+export const bundleById = (raw: BetterSqlite3.Database, id: string): Bundle => toBundle(raw, loadBundle(raw, id));
+
+/** A saved bundle's quote for one bundle in `currency` (422 when it has no price there). */
+export function quoteSavedBundle(raw: BetterSqlite3.Database, id: string, currency: string): BundleQuote {
+  const b = bundleById(raw, id);
+  return quoteBundle(raw, b, currency, {}, { id: b.id, code: b.code, name: b.name });
+}
+
 export const bundleHandlers: HandlerMap<BundleOps> = {
   async 'bundles.create'(input, ctx) {
     const raw = ctx.raw;

@@ -293,6 +293,7 @@ function subscriptionQuantities(raw: BetterSqlite3.Database, customerIds: string
     where.push('i.plan_id = ?');
     params.push(planId);
     if (items.includes('kind')) where.push(`i.kind <> 'usage'`);
+    if (items.includes('bundle_id')) where.push('i.bundle_id IS NULL');
     dated('i', items);
     idExpr = 's.id';
     const changes = columnsOf(raw, 'subscription_changes');

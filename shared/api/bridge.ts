@@ -15,4 +15,4 @@ export const IPC_INVOKE = 'cadence:invoke';
 export const IPC_EVENT = 'cadence:event';
 
 /** Events the backend pushes to the UI. */
-export const PUSHED_EVENTS = ['billing.progress', 'billing.finished', 'sync.status', 'export.progress', 'orders.progress', 'data.changed'] as const;
+export const PUSHED_EVENTS = ['billing.progress', 'billing.finished', 'sync.status', 'export.progress', 'export.finished', 'orders.progress', 'data.changed'] as const;

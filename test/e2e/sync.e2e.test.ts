@@ -209,7 +209,8 @@ describe.skipIf(!chromiumPath)('sync: ERP connector, offline outbox and parked r
     await page.getByTestId('outbox-status-pending').click();
     await gridRow(page, 'outbox-grid', 'Offline Two GmbH').waitFor();
     await expect.poll(() => gridRow(page, 'outbox-grid', 'Online Customer AG').count()).toBe(0); // sent: not waiting
-    expect(await gridRow(page, 'outbox-grid', 'Offline One GmbH').textContent()).toContain('Waiting');
+    expect(await gridRow(page, 'outbox-grid', 'Offline One GmbH').filter({ hasText: 'Customer', hasNotText: 'Subscription' }).textContent()).toContain('Waiting');
+    expect(await gridRow(page, 'outbox-grid', 'Sync monthly').textContent()).toMatch(/Subscription.*Offline One GmbH · Sync monthly.*Waiting/);
     await screenshot(page, 'e2e-sync-offline.png');
     expect(erp.customers()).not.toContain('Offline One GmbH');
 
@@ -222,7 +223,7 @@ describe.skipIf(!chromiumPath)('sync: ERP connector, offline outbox and parked r
     expect(sub.body.eventType).toBe('subscription.created');
     await expect.poll(() => page.getByTestId('sync-pending-value').textContent()).toBe('0');
     await page.getByTestId('outbox-status-done').click();
-    await expect.poll(() => gridRow(page, 'outbox-grid', 'Offline One GmbH').textContent()).toContain('Sent');
+    await expect.poll(() => gridRow(page, 'outbox-grid', 'Offline One GmbH').filter({ hasText: 'Customer', hasNotText: 'Subscription' }).textContent()).toContain('Sent');
     expectNoErrors();
   });
 

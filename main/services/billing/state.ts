@@ -4,15 +4,17 @@
  * window, the usage aggregates and the call to proposeLines.
  */
 import {
-  addDays, addMonthsClamped, dateParts, daysInMonth, maxDate, proposeLines,
+  addDays, addMonthsClamped, dateParts, daysInMonth, maxDate, proposeLines, resolveSchedule,
   type ItemChange, type PricePoint, type ProposeResult, type SubscriptionSnapshot, type UsageAggregate,
   usageWindowsDue, type ExistingLine, type IsoDate, type SubscriptionStatus as CoreStatus,
 } from '../../../shared/domain/billing';
-import { Decimal, dec, decStr } from '../../../shared/domain/money';
+import { Decimal, dec, decStr, minorUnits } from '../../../shared/domain/money';
 import { isTransactionModel, type ChargeModel } from '../../../shared/domain/pricing';
 import { AppError } from '../../../shared/api/errors';
 import type { SubscriptionStatus } from '../../../shared/api/ops/subscriptions';
-import { priceScheduleFor } from '../pricebooks';
+import { allocateAccountVolume } from '../../../shared/domain/pricing/volume';
+import { quoteSavedBundle } from '../bundles';
+import { accountVolumeQuantity, priceScheduleFor, type PricePointRow } from '../pricebooks';
 import { json, parseJson, st, type Db } from './db';
 import { applyWindow } from './window';
 import { orderDeliveredItemIds } from '../orders/billing-link';
@@ -71,6 +73,8 @@ export interface ItemRow {
   start_date: string | null;
   end_date: string | null;
   created_at: string;
+  /** A bundle sold as one item (plan_id is then its first part's plan); priced at the bundle's quote per bundle. */
+  bundle_id: string | null;
 }
 
 export interface ChangeRow {
@@ -249,7 +253,8 @@ interface PriceLocks {
   schedules?: Record<string, PricePoint[]>;
 }
 
-const priceKeyOf = (item: Pick<ItemRow, 'id' | 'model' | 'plan_id'>): string => (item.model ? `item:${item.id}` : item.plan_id);
+const priceKeyOf = (item: Pick<ItemRow, 'id' | 'model' | 'plan_id' | 'bundle_id'>): string =>
+  item.bundle_id ? `bundle:${item.bundle_id}` : item.model ? `item:${item.id}` : item.plan_id;
 
 /** Entries of `sched` clipped to [lo, hi) (null = unbounded). */
 function clip(sched: readonly PricePoint[], lo: IsoDate | null, hi: IsoDate | null): PricePoint[] {
@@ -274,18 +279,75 @@ function compact(sched: PricePoint[]): PricePoint[] {
   return out;
 }
 
+/**
+ * Account volume: for a contract price whose volumeScope is 'account' or 'account_hierarchy', the tier is selected by
+ * the total quantity of the plan over the account's (hierarchy's) active subscriptions at each period start, and this
+ * subscription pays its share (allocateAccountVolume). The entry is replaced, period by period, with a per-unit model
+ * at the account's effective unit price (share = unit price × own quantity), from the entry's start to one period past
+ * `horizon`; the last computed price stays in force after it (the next run, with a later horizon, recomputes it).
+ * Billed periods are frozen by the price locks like any other price.
+ */
+function accountVolumePoints(db: Db, s: SubState, planId: string, row: PricePointRow, horizon: IsoDate): PricePoint[] {
+  const model = row.model;
+  const scope = row.volumeScope ?? 'subscription';
+  if (scope === 'subscription' || isTransactionModel(model)) return [{ validFrom: row.validFrom, validTo: row.validTo, model }];
+  const sub = s.sub;
+  const sched = resolveSchedule({ startDate: sub.start_date, anchorDay: sub.anchor_day, intervalMonths: sub.interval_months, alignment: 'prorate' });
+  const from = maxDate(row.validFrom, sub.start_date);
+  if (row.validTo !== null && row.validTo <= from) return [{ validFrom: row.validFrom, validTo: row.validTo, model }];
+  const priced = (date: IsoDate): ChargeModel => {
+    const own = ownQuantity(s, planId, date);
+    const vol = accountVolumeQuantity(db, { customerId: sub.customer_id, planId, date, scope, subscriptionId: sub.id, quantity: own });
+    const r = allocateAccountVolume(model, vol.parts, sub.currency, model.rounding);
+    const total = dec(r.totalQuantity);
+    const mine = r.allocations.find((a) => a.id === sub.id);
+    if (total.isZero() || !mine) return { type: 'flat', price: mine ? mine.preciseAmount : '0', ...(model.rounding ? { rounding: model.rounding } : {}) };
+    const unit = dec(r.account.preciseAmount).div(total).toDecimalPlaces(10);
+    return { type: 'per_unit', unitPrice: decStr(unit), ...(model.rounding ? { rounding: model.rounding } : {}) };
+  };
+  const out: PricePoint[] = from > row.validFrom ? [{ validFrom: row.validFrom, validTo: from, model }] : [];
+  let i = sched.periodContaining(from)?.index ?? 0;
+  let start = from;
+  for (let n = 0; n < 10_000; n++) {
+    const p = sched.periodAt(i++);
+    const end = row.validTo !== null && row.validTo < p.end ? row.validTo : p.end;
+    const last = start > horizon || (row.validTo !== null && end >= row.validTo);
+    out.push({ validFrom: start, validTo: last ? row.validTo : end, model: priced(start) });
+    if (last) break;
+    start = end;
+  }
+  return out;
+}
+
+/** The subscription's own quantity of `planId` on `date` (recurring items in force, latest dated quantity change). */
+function ownQuantity(s: SubState, planId: string, date: IsoDate): string {
+  let total = new Decimal(0);
+  for (const i of s.items) {
+    if (i.kind !== 'recurring' || i.plan_id !== planId || i.bundle_id) continue;
+    if (i.start_date && i.start_date > date) continue;
+    if (i.end_date && i.end_date <= date) continue;
+    let q = i.quantity;
+    for (const c of s.changes) if (c.item_id === i.id && c.quantity !== null && c.effective_date <= date) q = c.quantity;
+    total = total.plus(dec(q));
+  }
+  return decStr(total);
+}
+
 /** Resolves the price schedules a subscription needs, honouring its price locks. */
 export class PriceResolver {
   private readonly locks: PriceLocks;
   private readonly resolved = new Map<string, PricePoint[]>();
-  constructor(private readonly db: Db, private readonly s: SubState) {
+  private readonly horizon: IsoDate;
+  /** `horizon`: the date billed up to (account volume prices are computed period by period up to it). */
+  constructor(private readonly db: Db, private readonly s: SubState, horizon?: IsoDate) {
     this.locks = parseJson<PriceLocks>(s.sub.price_locks, {});
+    this.horizon = horizon ?? maxDate(s.sub.bill_from, s.sub.next_billing_date ?? s.sub.bill_from);
   }
 
   private current(planId: string, model: ChargeModel | null): PricePoint[] {
     if (model) return [{ validFrom: '1900-01-01', validTo: null, model }];
     return priceScheduleFor(this.db, { customerId: this.s.sub.customer_id, planId, currency: this.s.sub.currency })
-      .map((p) => ({ validFrom: p.validFrom, validTo: p.validTo, model: p.model as ChargeModel }));
+      .flatMap((p) => accountVolumePoints(this.db, this.s, planId, p, this.horizon));
   }
 
   /** The effective schedule: locked entries before `until`, today's prices after. */
@@ -301,7 +363,21 @@ export class PriceResolver {
   }
 
   forItem(item: ItemRow): PricePoint[] {
+    if (item.bundle_id) return this.forBundle(item.bundle_id);
     return this.schedule(priceKeyOf(item), item.plan_id, item.model ? (JSON.parse(item.model) as ChargeModel) : null);
+  }
+
+  /**
+   * A bundle item: a per-unit model at bundles.quote's total for one bundle in the subscription's currency (the
+   * bundle price, or the parts' list prices less the discount), so quantity = number of bundles. Locked like a plan.
+   */
+  forBundle(bundleId: string): PricePoint[] {
+    const key = `bundle:${bundleId}`;
+    const hit = this.resolved.get(key);
+    if (hit) return hit;
+    const q = quoteSavedBundle(this.db, bundleId, this.s.sub.currency);
+    const unitPrice = decStr(new Decimal(q.totalMinor).div(new Decimal(10).pow(minorUnits(this.s.sub.currency))));
+    return this.schedule(key, '', { type: 'per_unit', unitPrice });
   }
 
   forPlan(planId: string): PricePoint[] {
@@ -460,7 +536,7 @@ function withoutOrderDeliveredItems(db: Db, snap: SubscriptionSnapshot): Subscri
 
 /** Every line due by `targetDate` that is not billed yet (windowed), with the next date something is due. */
 export function propose(db: Db, s: SubState, targetDate: IsoDate, opts: ProposeOptions = {}): Proposal {
-  const prices = opts.prices ?? new PriceResolver(db, s);
+  const prices = opts.prices ?? new PriceResolver(db, s, targetDate);
   const full = withoutOrderDeliveredItems(db, toSnapshot(s, prices));
   const { snapshot, windowStart } = applyWindow(full, opts.billFrom === undefined ? s.sub.bill_from : opts.billFrom);
   const existing = opts.existing ?? existingLines(db, s.sub.id, windowStart);

@@ -14,6 +14,8 @@ import { enqueueOutbox } from '../../sync/outbox';
 import { intervalMonthsOf } from '../catalog';
 import { type HandlerMap, nowIso, type ServiceContext } from '../context';
 import { priceScheduleFor } from '../pricebooks';
+import { bundleById, quoteSavedBundle } from '../bundles';
+import type { Bundle } from '../../../shared/api/ops/bundles';
 import { json, readBillingSettings, st, type Db } from './db';
 import { currentUsage, issueNow, previewChange, upcomingInvoice } from './generate';
 import { catchUpLifecycle, saveSub, settleAfterChange, writeTimeline } from './lifecycle';
@@ -65,6 +67,24 @@ function assertPriced(db: Db, customerId: string, planId: string, currency: stri
   }
 }
 
+/** A bundle sold as a subscription item: it must exist, be active and have a price in the currency (422 naming the field). */
+function bundleOf(db: Db, id: string, currency: string, path: string): { bundle: Bundle } {
+  let bundle: Bundle;
+  try {
+    bundle = bundleById(db, id);
+  } catch {
+    throw AppError.validation(path, `bundle ${id} does not exist`);
+  }
+  if (!bundle.active) throw AppError.validation(path, `bundle ${bundle.code} is not active`);
+  try {
+    quoteSavedBundle(db, id, currency);
+  } catch (e) {
+    if (e instanceof AppError) throw AppError.validation(path, e.message.replace(/^[\w.]+: /, ''));
+    throw e;
+  }
+  return { bundle };
+}
+
 // ------------------------------------------------------------------------------------------------ output
 
 export function toSubscriptions(db: Db, states: readonly SubState[], today: IsoDate): Subscription[] {
@@ -79,6 +99,14 @@ export function toSubscriptions(db: Db, states: readonly SubState[], today: IsoD
     let s = products.get(id);
     if (s === undefined) products.set(id, (s = (st(db, 'SELECT sku FROM products WHERE id = ?').get(id) as { sku: string } | undefined)?.sku ?? ''));
     return s;
+  };
+  const bundleDetail = (id: string) => {
+    try {
+      const b = bundleById(db, id);
+      return { bundleId: id, parts: b.items.map((p) => ({ planId: p.planId, planCode: p.planCode, planName: p.planName, quantity: p.quantity, addOn: p.addOn })) };
+    } catch {
+      return { bundleId: id, parts: [] };
+    }
   };
   return states.map((s) => {
     const sub = s.sub;
@@ -105,6 +133,7 @@ export function toSubscriptions(db: Db, states: readonly SubState[], today: IsoD
         productSku: skuOf(productId), description, quantity, metric: i.metric, aggregation: i.aggregation, aggregationProperty: i.aggregation_property,
         model: i.model ? (JSON.parse(i.model) as ChargeModel) : null, taxCategory: i.tax_category, startDate: i.start_date, endDate: i.end_date,
         active: start <= today && (i.end_date === null || today < i.end_date) && (sub.cancel_at === null || today < sub.cancel_at),
+        ...(i.bundle_id ? bundleDetail(i.bundle_id) : {}),
       };
     });
     const scheduledChanges = s.changes.filter((ch) => ch.effective_date > today).map((ch) => ({
@@ -145,9 +174,9 @@ const INSERT_SUB = `INSERT INTO subscriptions (id, customer_id, currency, status
   @term_end, @current_term_end, @auto_renew, @renewal_uplift_pct, @notice_days, @cancel_at, @cancel_credit, @cancel_reason, @proration_policy, @proration_invoicing,
   @po_number, @buyer_reference, @notes, @next_billing_date, @bill_from, @status_checked_through, @price_locks, @last_run_id, @billing_error, @version, @created_at, @updated_at)`;
 const INSERT_ITEM = `INSERT INTO subscription_items (id, subscription_id, position, kind, role, timing, plan_id, product_id, description, quantity, metric, aggregation,
-  aggregation_property, model, tax_category, start_date, end_date, created_at)
+  aggregation_property, model, tax_category, start_date, end_date, created_at, bundle_id)
   VALUES (@id, @subscription_id, @position, @kind, @role, @timing, @plan_id, @product_id, @description, @quantity, @metric, @aggregation,
-  @aggregation_property, @model, @tax_category, @start_date, @end_date, @created_at)`;
+  @aggregation_property, @model, @tax_category, @start_date, @end_date, @created_at, @bundle_id)`;
 const INSERT_CHANGE = `INSERT INTO subscription_changes (id, subscription_id, item_id, effective_date, effective_at, quantity, plan_id, product_id, description, tax_category, created_at, canceled_at)
   VALUES (@id, @subscription_id, @item_id, @effective_date, @effective_at, @quantity, @plan_id, @product_id, @description, @tax_category, @created_at, @canceled_at)`;
 
@@ -242,6 +271,7 @@ function buildChange(db: Db, s: SubState, input: ChangeInput, today: IsoDate, at
     switch (a.type) {
       case 'change_plan': {
         const item = itemOf(a.itemId, `${path}.itemId`);
+        if (item.bundle_id) throw AppError.validation(`${path}.itemId`, 'a bundle item cannot change plan (change its quantity, or remove it and add another)');
         const plan = planOf(db, a.planId, `${path}.planId`);
         if (!plan.active) throw AppError.validation(`${path}.planId`, `plan ${plan.code} is not active`);
         if (item.kind === 'recurring' && plan.intervalMonths !== sub.interval_months) {
@@ -273,7 +303,7 @@ function buildChange(db: Db, s: SubState, input: ChangeInput, today: IsoDate, at
         after.items.push({
           id, subscription_id: sub.id, position: Math.max(0, ...after.items.map((x) => x.position)) + 1, kind: 'recurring', role: 'addon', timing: 'advance',
           plan_id: plan.id, product_id: plan.product.id, description: a.description ?? plan.name, quantity: a.quantity, metric: null, aggregation: null,
-          aggregation_property: null, model: null, tax_category: plan.product.tax_category, start_date: E > sub.start_date ? E : null, end_date: null, created_at: atIso,
+          aggregation_property: null, model: null, tax_category: plan.product.tax_category, start_date: E > sub.start_date ? E : null, end_date: null, created_at: atIso, bundle_id: null,
         });
         summary.push({ type: a.type, itemId: id, planId: plan.id, planCode: plan.code, quantity: a.quantity });
         break;
@@ -304,8 +334,11 @@ export const subscriptionHandlers: HandlerMap<SubscriptionOps> = {
     if (customer.status !== 'active') throw AppError.validation('customerId', 'the customer is archived');
     const currency = input.currency ?? customer.currency;
     const startDate = input.startDate ?? today;
-    const plans = input.items.map((it, i) => planOf(db, it.planId, `items.${i}.planId`));
+    // a bundle item is billed at the bundle's quote; it keeps its first part's plan (interval, product, tax category)
+    const bundles = input.items.map((it, i) => (it.bundleId ? bundleOf(db, it.bundleId, currency, `items.${i}.bundleId`) : null));
+    const plans = input.items.map((it, i) => planOf(db, bundles[i]?.bundle.items[0]!.planId ?? it.planId!, `items.${i}.${bundles[i] ? 'bundleId' : 'planId'}`));
     plans.forEach((p, i) => {
+      if (bundles[i]) return;
       if (!p.active) throw AppError.validation(`items.${i}.planId`, `plan ${p.code} is not active`);
       if (!input.items[i]!.model) assertPriced(db, customer.id, p.id, currency, `items.${i}.planId`);
     });
@@ -334,10 +367,10 @@ export const subscriptionHandlers: HandlerMap<SubscriptionOps> = {
       const metered = !!it.metric;
       return {
         id: newId(), subscription_id: id, position: i + 1, kind: metered ? 'usage' : 'recurring', role: it.addon ? 'addon' : 'base',
-        timing: metered ? 'arrears' : it.timing ?? 'advance', plan_id: p.id, product_id: p.product.id, description: it.description ?? p.name,
+        timing: metered ? 'arrears' : it.timing ?? 'advance', plan_id: p.id, product_id: p.product.id, description: it.description ?? bundles[i]?.bundle.label ?? p.name,
         quantity: metered ? '0' : it.quantity, metric: it.metric ?? null, aggregation: metered ? it.aggregation ?? 'sum' : null,
         aggregation_property: it.aggregationProperty ?? null, model: it.model ? json(it.model) : null, tax_category: p.product.tax_category,
-        start_date: null, end_date: null, created_at: at,
+        start_date: null, end_date: null, created_at: at, bundle_id: it.bundleId ?? null,
       };
     });
     const s: SubState = { sub, items, changes: [], pauses: [] };

@@ -50,14 +50,22 @@ export async function invoke<K extends OpName>(operation: K, input: z.input<Oper
 }
 
 /** Subscribe to backend events (progress, sync status). Returns an unsubscribe function. */
+let shared: { source: EventSource; users: number } | null = null;
+
+/** One EventSource for every subscriber in web mode (a browser allows only ~6 connections per host). */
 export function onEvent(event: string, callback: (payload: unknown) => void): () => void {
   if (window.cadence) return window.cadence.on(event, callback);
-  const source = new EventSource('/api/events', { withCredentials: true });
+  if (!shared) shared = { source: new EventSource('/api/events', { withCredentials: true }), users: 0 };
+  const s = shared;
+  s.users++;
   const listener = (e: MessageEvent) => callback(JSON.parse(e.data));
-  source.addEventListener(event, listener as EventListener);
+  s.source.addEventListener(event, listener as EventListener);
   return () => {
-    source.removeEventListener(event, listener as EventListener);
-    source.close();
+    s.source.removeEventListener(event, listener as EventListener);
+    if (--s.users === 0) {
+      s.source.close();
+      if (shared === s) shared = null;
+    }
   };
 }
 

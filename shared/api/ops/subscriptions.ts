@@ -24,7 +24,10 @@ const qty = NonNegDecimalString;
 
 export const SubscriptionItemInput = z
   .object({
-    planId: Id,
+    /** The plan billed (give either planId or bundleId). */
+    planId: Id.optional(),
+    /** A bundle sold as one item: one line "Bundle X (parts: A, B)" per period at the bundle price × quantity. */
+    bundleId: Id.optional(),
     /** Seats / units (recurring items); ignored for metered items. */
     quantity: qty.default('1'),
     /** An add-on (may be removed with a change); the first item is the base item. */
@@ -42,6 +45,8 @@ export const SubscriptionItemInput = z
     description: z.string().trim().min(1).max(200).optional(),
   })
   .superRefine((v, ctx) => {
+    if (!v.planId === !v.bundleId) ctx.addIssue({ code: 'custom', path: [v.planId ? 'bundleId' : 'planId'], message: v.planId ? 'give either planId or bundleId, not both' : 'is required (or bundleId)' });
+    if (v.bundleId && (v.metric || v.model)) ctx.addIssue({ code: 'custom', path: ['bundleId'], message: 'a bundle item is recurring at the bundle price (no metric or model)' });
     if (v.aggregation === 'unique_count' && !v.aggregationProperty) ctx.addIssue({ code: 'custom', path: ['aggregationProperty'], message: 'is required for unique_count' });
     if (!v.metric && (v.aggregation || v.aggregationProperty)) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'is required for a metered item (aggregation given)' });
   });
@@ -105,6 +110,10 @@ export const SubscriptionItem = z.object({
   endDate: IsoDate.nullable(),
   /** Current terms as of today (scheduled changes not yet in force are listed in scheduledChanges). */
   active: z.boolean(),
+  /** A bundle item: the bundle (planId is then its first part's plan). */
+  bundleId: Id.nullable().optional(),
+  /** A bundle item: its parts (units per bundle). */
+  parts: z.array(z.object({ planId: Id, planCode: z.string(), planName: z.string(), quantity: z.string(), addOn: z.boolean() })).optional(),
 });
 export type SubscriptionItem = z.output<typeof SubscriptionItem>;
 

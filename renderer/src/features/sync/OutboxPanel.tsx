@@ -22,7 +22,7 @@ const STATUS_TEXT: Record<OutboxEntry['status'], string> = { pending: 'Waiting',
 const columns: ColDef<Row>[] = [
   { field: 'createdAt', headerName: 'Queued', width: 140, sort: 'desc', valueFormatter: (p) => (p.value ? formatDateTime(p.value) : '') },
   { field: 'aggregateType', headerName: 'Type', width: 110, valueFormatter: (p) => aggregateLabel(p.value ?? '') },
-  { field: 'record', headerName: 'Record', flex: 1.4, minWidth: 190, cellStyle: { fontWeight: 600 } },
+  { field: 'record', headerName: 'Record', flex: 2, minWidth: 200, cellStyle: { fontWeight: 600 } },
   { field: 'eventType', headerName: 'Change', width: 120, valueFormatter: (p) => (p.data ? `${eventLabel(p.data.eventType)} · #${p.data.aggregateSeq}` : '') },
   {
     field: 'status',
@@ -34,7 +34,7 @@ const columns: ColDef<Row>[] = [
   },
   { field: 'attempts', headerName: 'Attempts', width: 96, filter: 'agNumberColumnFilter' },
   { field: 'sentAt', headerName: 'Sent', width: 140, valueFormatter: (p) => (p.value ? formatDateTime(p.value) : '—') },
-  { field: 'message', headerName: 'ERP message / last error', flex: 2, minWidth: 200, cellStyle: { color: '#991b1b' } },
+  { field: 'message', headerName: 'ERP message / last error', flex: 1.5, minWidth: 180, cellStyle: { color: '#991b1b' } },
 ];
 
 export function OutboxPanel() {

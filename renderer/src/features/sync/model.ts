@@ -71,7 +71,10 @@ export function recordLabel(row: Pick<OutboxEntry, 'aggregateId' | 'payload'>): 
   const p = (row.payload ?? {}) as Record<string, unknown>;
   const str = (k: string) => (typeof p[k] === 'string' && p[k] ? (p[k] as string) : null);
   const ref = str('number') ?? str('sku') ?? str('code') ?? str('invoiceNumber');
-  const name = str('name') ?? str('customerName');
+  let name = str('name') ?? str('customerName');
+  // a subscription: "Customer · base plan"
+  const items = Array.isArray(p.items) ? (p.items as Record<string, unknown>[]) : [];
+  if (!str('name') && typeof items[0]?.planName === 'string') name = [name, items[0].planName as string].filter(Boolean).join(' · ');
   const parts = [ref, name].filter(Boolean);
   return parts.length > 0 ? parts.join(' · ') : row.aggregateId.slice(0, 8) + '…';
 }
