@@ -69,6 +69,10 @@ export function invoiceDocumentOf(raw: Db, invoiceId: string): InvoiceDocument {
       ...(seller.vatId ? { vatId: seller.vatId } : {}),
       ...(seller.registrationNumber ? { registrationNumber: seller.registrationNumber } : {}),
       ...(seller.email ? { email: seller.email } : {}),
+      ...(seller.phone ? { phone: seller.phone } : {}),
+      ...(seller.iban ? { iban: seller.iban } : {}),
+      ...(seller.bic ? { bic: seller.bic } : {}),
+      ...(seller.bankName ? { bankName: seller.bankName } : {}),
     },
     buyer: {
       legalName: buyer.name,

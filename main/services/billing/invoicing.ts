@@ -108,6 +108,10 @@ export interface PartySnapshot {
   email?: string;
   taxStatus?: string;
   registrationNumber?: string;
+  phone?: string;
+  iban?: string;
+  bic?: string;
+  bankName?: string;
 }
 
 // ------------------------------------------------------------------------------------------------ lookups
@@ -169,6 +173,10 @@ export function sellerSnapshot(db: Db): PartySnapshot {
     address,
     ...(str('companyEmail') ? { email: str('companyEmail') } : {}),
     ...(str('companyRegistrationNumber') ? { registrationNumber: str('companyRegistrationNumber') } : {}),
+    ...(str('companyPhone') ? { phone: str('companyPhone') } : {}),
+    ...(str('bankIban') ? { iban: str('bankIban') } : {}),
+    ...(str('bankBic') ? { bic: str('bankBic') } : {}),
+    ...(str('bankName') ? { bankName: str('bankName') } : {}),
   };
 }
 

@@ -66,16 +66,42 @@ interface CompanyValues {
   companyCountry: string;
   defaultCurrency: string;
   installationPrefix: string;
+  companyVatId: string;
+  companyRegistrationNumber: string;
+  companyEmail: string;
+  companyPhone: string;
+  address: { line1: string; line2: string; postalCode: string; city: string; region: string };
+  bankName: string;
+  bankIban: string;
+  bankBic: string;
 }
+
+type SettingsShape = NonNullable<ReturnType<typeof useAppStore.getState>['settings']>;
+
+/** The form's values from the stored settings (seller details are printed on every invoice). */
+function valuesOf(s: SettingsShape): CompanyValues {
+  const a = (s.companyAddress ?? {}) as Partial<CompanyValues['address']>;
+  return {
+    companyName: s.companyName, companyCountry: s.companyCountry, defaultCurrency: s.defaultCurrency, installationPrefix: s.installationPrefix,
+    companyVatId: s.companyVatId ?? '', companyRegistrationNumber: s.companyRegistrationNumber ?? '', companyEmail: s.companyEmail ?? '',
+    companyPhone: s.companyPhone ?? '',
+    address: { line1: a.line1 ?? '', line2: a.line2 ?? '', postalCode: a.postalCode ?? '', city: a.city ?? '', region: a.region ?? '' },
+    bankName: s.bankName ?? '', bankIban: s.bankIban ?? '', bankBic: s.bankBic ?? '',
+  };
+}
+const EMPTY_COMPANY: CompanyValues = {
+  companyName: '', companyCountry: '', defaultCurrency: '', installationPrefix: '', companyVatId: '', companyRegistrationNumber: '',
+  companyEmail: '', companyPhone: '', address: { line1: '', line2: '', postalCode: '', city: '', region: '' }, bankName: '', bankIban: '', bankBic: '',
+};
 
 function CompanyCard() {
   const settings = useAppStore((s) => s.settings);
   const setSettings = useAppStore((s) => s.setSettings);
-  const form = useForm<CompanyValues>({ companyName: '', companyCountry: '', defaultCurrency: '', installationPrefix: '' });
+  const form = useForm<CompanyValues>(EMPTY_COMPANY);
   const save = useSave(form as FormApi<unknown>, 'settings');
   const { reset } = form;
   useEffect(() => {
-    if (settings) reset({ companyName: settings.companyName, companyCountry: settings.companyCountry, defaultCurrency: settings.defaultCurrency, installationPrefix: settings.installationPrefix });
+    if (settings) reset(valuesOf(settings));
   }, [settings, reset]);
 
   const submit = async (e: React.FormEvent) => {
@@ -87,7 +113,13 @@ function CompanyCard() {
     if (!v.defaultCurrency) errors.defaultCurrency = 'is required';
     if (!/^[A-Z0-9]{1,6}$/.test(v.installationPrefix)) errors.installationPrefix = 'must be 1–6 capital letters or digits';
     await save.run(errors, async () => {
-      const s = await invoke('settings.update', { companyName: v.companyName.trim(), companyCountry: v.companyCountry, defaultCurrency: v.defaultCurrency, installationPrefix: v.installationPrefix });
+      const opt = (x: string) => (x.trim() === '' ? null : x.trim());
+      const s = await invoke('settings.update', {
+        companyName: v.companyName.trim(), companyCountry: v.companyCountry, defaultCurrency: v.defaultCurrency, installationPrefix: v.installationPrefix,
+        companyVatId: opt(v.companyVatId), companyRegistrationNumber: opt(v.companyRegistrationNumber), companyEmail: opt(v.companyEmail),
+        companyPhone: opt(v.companyPhone), companyAddress: v.address.line1.trim() || v.address.city.trim() ? v.address : null,
+        bankName: opt(v.bankName), bankIban: opt(v.bankIban), bankBic: opt(v.bankBic),
+      });
       setSettings(s);
       toast.success('Settings saved');
     });
@@ -116,13 +148,31 @@ function CompanyCard() {
             <CurrencyPicker path="defaultCurrency" label="Default currency" required />
             <TextInput path="installationPrefix" label="Installation prefix" required uppercase helperText="1–6 letters or digits, used as {INST} in numbers." />
             <Box />
+            <Typography variant="overline" sx={{ gridColumn: '1 / -1', mt: 1, color: 'text.secondary' }}>Seller details printed on invoices</Typography>
+            <TextInput path="companyVatId" label="VAT ID" uppercase />
+            <TextInput path="companyRegistrationNumber" label="Registration number" />
+            <Box sx={{ gridColumn: '1 / -1' }}>
+              <TextInput path="address.line1" label="Address line 1" />
+            </Box>
+            <Box sx={{ gridColumn: '1 / -1' }}>
+              <TextInput path="address.line2" label="Address line 2" />
+            </Box>
+            <TextInput path="address.postalCode" label="Postal code" />
+            <TextInput path="address.city" label="City" />
+            <TextInput path="companyEmail" label="Billing email" />
+            <TextInput path="companyPhone" label="Phone" />
+            <TextInput path="bankName" label="Bank" />
+            <TextInput path="bankBic" label="BIC" uppercase />
+            <Box sx={{ gridColumn: '1 / -1' }}>
+              <TextInput path="bankIban" label="IBAN" uppercase helperText="Printed on invoices and sent as payment means in e-invoices." />
+            </Box>
           </Box>
           <Stack direction="row" spacing={1} sx={{ mt: 2.5 }}>
             <Button type="submit" variant="contained" disabled={save.busy || !form.dirty} data-testid="settings-save">
               Save settings
             </Button>
             {form.dirty && (
-              <Button onClick={() => settings && reset({ companyName: settings.companyName, companyCountry: settings.companyCountry, defaultCurrency: settings.defaultCurrency, installationPrefix: settings.installationPrefix })}>
+              <Button onClick={() => settings && reset(valuesOf(settings))}>
                 Discard changes
               </Button>
             )}
