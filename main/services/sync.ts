@@ -29,6 +29,8 @@ export const DEFAULT_REST_ENTITIES: Record<string, { path: string }> = {
 const SECRET_KEY = (connector: string) => `sync.${connector}.secret`;
 
 export class SyncManager {
+  /** The latest (re)configuration; operations wait for it so a change of settings is in force when they run. */
+  private reloading: Promise<void> = Promise.resolve();
   private sender: OutboxSender | null = null;
   private connector: Connector | null = null;
   private store: SecretStore | null = null;
@@ -114,6 +116,22 @@ export class SyncManager {
   counts() {
     const c = outboxCounts(this.raw);
     return { pending: c.pending, parked: c.parked, done: c.done, skipped: c.skipped, online: this.sender ? this.sender.status().online : null };
+  }
+
+  /** Reloads once the current write transaction has committed (the configuration is read from the store). */
+  scheduleReload(): Promise<void> {
+    this.reloading = this.reloading
+      .catch(() => undefined)
+      .then(() => new Promise<void>((r) => setImmediate(r)))
+      .then(() => this.backend.runtime.writeLock(() => undefined)) // after the configuring transaction
+      .then(() => this.reload())
+      .catch((e) => log.warn('sync reload failed', { error: String(e) }));
+    return this.reloading;
+  }
+
+  /** Resolves when the latest configuration change is in force. */
+  settled(): Promise<void> {
+    return this.reloading.catch(() => undefined);
   }
 
   /** (Re)creates the sender from the saved configuration; starts its loop when the backend runs background work. */
@@ -237,7 +255,9 @@ type SyncOps = 'sync.status' | 'sync.getConfig' | 'sync.configure' | 'sync.setWo
 
 export const syncHandlers: HandlerMap<SyncOps> = {
   async 'sync.status'(_i, ctx) {
-    return syncManagerOf(ctx).status();
+    const m = syncManagerOf(ctx);
+    await m.settled();
+    return m.status();
   },
   async 'sync.getConfig'(_i, ctx) {
     const m = syncManagerOf(ctx);
@@ -250,21 +270,24 @@ export const syncHandlers: HandlerMap<SyncOps> = {
     if (secret !== undefined && cfg.connector !== 'none') await m.secretStore().set(SECRET_KEY(cfg.connector), secret);
     ctx.raw.prepare("INSERT INTO settings (key, value) VALUES ('syncConfig', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(cfg));
     // The new connector starts after this transaction commits.
-    setImmediate(() => void m.reload().catch((e) => log.warn('sync reload failed', { error: String(e) })));
+    void m.scheduleReload();
     return { ...cfg, hasSecret: await m.hasSecret(cfg.connector) };
   },
   async 'sync.setWorkOffline'(input, ctx) {
     const m = syncManagerOf(ctx);
     const cfg = { ...m.config(), workOffline: input.workOffline };
     ctx.raw.prepare("INSERT INTO settings (key, value) VALUES ('syncConfig', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(cfg));
-    setImmediate(() => void m.reload().then(() => ctx.events.emit('sync.status', { event: input.workOffline ? 'offline' : 'online', ...m.counts() })));
+    void m.scheduleReload().then(() => ctx.events.emit('sync.status', { event: input.workOffline ? 'offline' : 'online', ...m.counts() }));
     return { ...m.status(), workOffline: input.workOffline, online: input.workOffline ? false : m.status().online };
   },
   async 'sync.pushNow'(_i, ctx) {
-    return syncManagerOf(ctx).pushNow();
+    const m = syncManagerOf(ctx);
+    await m.settled();
+    return m.pushNow();
   },
   async 'sync.retry'(input, ctx) {
     try {
+      await syncManagerOf(ctx).settled();
       return entryOf(await syncManagerOf(ctx).retry(input.id, input.payload, input.reason));
     } catch (e) {
       return wrapOutboxError(e);
@@ -272,6 +295,7 @@ export const syncHandlers: HandlerMap<SyncOps> = {
   },
   async 'sync.skip'(input, ctx) {
     try {
+      await syncManagerOf(ctx).settled();
       return entryOf(await syncManagerOf(ctx).skip(input.id, input.reason));
     } catch (e) {
       return wrapOutboxError(e);
@@ -287,6 +311,7 @@ export const syncHandlers: HandlerMap<SyncOps> = {
   },
   // ---------------------------------------------------------------- master-data pull (main/sync/pull)
   async 'sync.pull'(input, ctx) {
+    await syncManagerOf(ctx).settled();
     return runPull(ctx, syncManagerOf(ctx).connectorForPull(), { entities: input.entities });
   },
   async 'sync.conflicts'(input, ctx) {

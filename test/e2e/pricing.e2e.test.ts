@@ -124,9 +124,12 @@ describe.skipIf(!chromiumPath)('pricing: contract prices, bundles and the price 
     expect(fs.statSync(file).size).toBeGreaterThan(30_000);
     await page.getByTestId('cp-save').click();
     await page.getByTestId('contract-price-dialog').waitFor({ state: 'detached' });
-    const rows = await page.getByTestId('contract-pricing-table').locator('tbody tr').allTextContents();
+    // the table reloads after the save: wait for both versions
+    const seatRows = async () => (await page.getByTestId('contract-pricing-table').locator('tbody tr').allTextContents()).filter((r) => r.includes('Seats monthly'));
+    await expect.poll(async () => (await seatRows()).length).toBe(2);
+    const rows = await seatRows();
     // version 1 stays in force until the new price starts (the server's clock says 2026-03-01)
-    expect(rows.filter((r) => r.includes('Seats monthly'))).toEqual([
+    expect(rows).toEqual([
       expect.stringMatching(/EUR 9\.50 \/ unit.*2026-01-01.*until 2026-07-01.*In force.*v1/),
       expect.stringMatching(/12\.5 % off catalog.*2026-07-01.*open-ended.*Scheduled.*v2/),
     ]);

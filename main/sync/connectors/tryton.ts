@@ -7,6 +7,7 @@
  *                                   → account.invoice type 'out' (reference = Cadence number), taxes from the line rate,
  *                                     totals compared with Cadence's before posting; credit notes as negative invoices
  *   payment.recorded                → the account.invoice.pay wizard (move description = "Cadence payment <id>")
+ *   subscription.*                  → sale.subscription (reference = "Cadence <id>"), see tryton-subscription.ts
  *
  * Tryton has no idempotency keys: every push first looks the record up by its Cadence reference, so a restart
  * (or a lost answer) never creates a duplicate. Requests are serialised (Tryton on SQLite must see one at a time).
@@ -18,9 +19,11 @@ import { ack, reject, retry, type Connector, type PulledRecord, type PullEntity,
 import type { ErpCustomerPayload, ErpInvoicePayload, ErpPaymentPayload, ErpProductPayload } from '../payloads';
 import { tDate, tDecimal, TrytonClient, TrytonError, type TrytonClientOptions } from './tryton-rpc';
 import { cancelTrytonSale, pushTrytonSale, toTrytonSale, type ErpSalesOrderPayload } from '../../services/orders/erp';
+import { pushTrytonSubscription } from './tryton-subscription';
+import type { Subscription } from '../../../shared/api/ops/subscriptions';
 
-/** Aggregates Tryton has no counterpart for here: acknowledged without a call (plans and subscriptions live in Cadence). */
-const DEFAULT_IGNORED = ['plan', 'subscription', 'price_book', 'bundle', 'location'];
+/** Aggregates Tryton has no counterpart for here: acknowledged without a call (plans live in Cadence). */
+const DEFAULT_IGNORED = ['plan', 'price_book', 'bundle', 'location'];
 
 export interface TrytonConnectorOptions extends Omit<TrytonClientOptions, 'fetch'> {
   name?: string;
@@ -258,6 +261,11 @@ export class TrytonConnector implements Connector {
           }
           if (row.eventType !== 'sales_order.released') return ack(); // status echoes (shipped, invoiced) are Cadence-side only
           const r = await pushTrytonSale(this.client, toTrytonSale(p), { units: this.opts.units });
+          return ack(String(r.id), r.number ?? undefined);
+        }
+        case 'subscription': {
+          if ((this.opts.ignoredAggregateTypes ?? DEFAULT_IGNORED).includes('subscription')) return ack();
+          const r = await pushTrytonSubscription(this.client, row.payload as Subscription, row.eventType, { priceDigits: this.opts.priceDigits });
           return ack(String(r.id), r.number ?? undefined);
         }
         default:

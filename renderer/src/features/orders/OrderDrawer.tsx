@@ -42,6 +42,7 @@ import { toast } from '../../components/toasts';
 import { tableSx } from '../invoices/LinesTable';
 import { INVOICING_LABELS, type Order, type OrderLine, weekdayShort } from './model';
 import { OrderStatusChip } from './OrderStatusChip';
+import { ShipmentDialog } from './ShipmentDialog';
 
 interface ProductOption {
   id: string;
@@ -117,6 +118,7 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: string; 
   const [swapFor, setSwapFor] = useState<string | null>(null);
   const [swapProduct, setSwapProduct] = useState<ProductOption | null>(null);
   const [moveTo, setMoveTo] = useState('');
+  const [shipping, setShipping] = useState(false);
 
   const load = () =>
     invoke('orders.get', { id: orderId })
@@ -464,17 +466,35 @@ export function OrderDrawer({ orderId, onClose, onChanged }: { orderId: string; 
             </Stack>
           )}
         </Box>
-        {o && released && ['released', 'confirmed'].includes(o.status) && (
+        {o && released && ['released', 'confirmed', 'partially_shipped'].includes(o.status) && (
           <>
             <Divider />
-            <Stack direction="row" sx={{ px: 3, py: 1.5, bgcolor: 'grey.50' }}>
-              <Button color="error" variant="outlined" disabled={busy} onClick={() => void cancelOrder()} data-testid="order-cancel">
-                Cancel order…
+            <Stack direction="row" spacing={1} sx={{ px: 3, py: 1.5, bgcolor: 'grey.50' }}>
+              <Button variant="contained" disabled={busy} onClick={() => setShipping(true)} data-testid="order-record-shipment">
+                {o.status === 'partially_shipped' ? 'Record further shipment…' : 'Record shipment…'}
               </Button>
+              <Box sx={{ flex: 1 }} />
+              {o.status !== 'partially_shipped' && (
+                <Button color="error" variant="outlined" disabled={busy} onClick={() => void cancelOrder()} data-testid="order-cancel">
+                  Cancel order…
+                </Button>
+              )}
             </Stack>
           </>
         )}
       </Box>
+      {o && shipping && (
+        <ShipmentDialog
+          order={o}
+          products={products}
+          onClose={() => setShipping(false)}
+          onDone={(n) => {
+            setOrder(n);
+            setShipping(false);
+            onChanged?.();
+          }}
+        />
+      )}
     </Drawer>
   );
 }

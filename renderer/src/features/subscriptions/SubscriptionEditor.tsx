@@ -22,7 +22,7 @@ import { toast } from '../../components/toasts';
 import { useSave } from '../../components/useSave';
 import { pricesSummary } from '../catalog/pricing/PriceEditor';
 import {
-  checkSubscription, type ItemValues, itemsSummary, newSubscriptionValues, type Plan, planMonths, PRORATION_INVOICING_OPTIONS, PRORATION_OPTIONS, type Subscription,
+  BUNDLE_PREFIX, type Bundle, bundleIdOf, checkSubscription, type ItemValues, itemsSummary, newSubscriptionValues, type Plan, planMonths, PRORATION_INVOICING_OPTIONS, PRORATION_OPTIONS, type Subscription,
   type SubscriptionValues, TERM_OPTIONS, toCreateInput, intervalText,
 } from './model';
 
@@ -33,21 +33,29 @@ interface CustomerOption extends CodeOption {
   currency: string;
 }
 
-function ItemsEditor({ plans, currency }: { plans: Plan[]; currency: string }) {
+function ItemsEditor({ plans, bundles, currency }: { plans: Plan[]; bundles: Bundle[]; currency: string }) {
   const { value, set } = useField<ItemValues[]>('items');
   const items = value ?? [];
   const options = useMemo(
-    () =>
-      plans
+    () => [
+      ...plans
         .filter((p) => p.active)
         .map((p) => ({ code: p.id, name: `${p.name} (${p.code}) · ${intervalText(planMonths(p))}${currency && !p.prices.some((x) => x.currency === currency) ? ` · no ${currency} price` : ''}` })),
-    [plans, currency],
+      ...bundles
+        .filter((b) => b.active)
+        .map((b) => ({ code: `${BUNDLE_PREFIX}${b.id}`, name: `Bundle: ${b.name} (${b.code})${currency && !b.currencies.includes(currency) ? ` · no ${currency} price` : ''}` })),
+    ],
+    [plans, bundles, currency],
   );
   const planOf = (id: string) => plans.find((p) => p.id === id);
+  const bundleOf = (pick: string) => {
+    const id = bundleIdOf(pick);
+    return id ? bundles.find((b) => b.id === id) : undefined;
+  };
   return (
     <FormSection
       title="Plans"
-      description="The first plan is the base; more plans are add-ons that can be removed later."
+      description="The first plan (or bundle) is the base; more items are add-ons that can be removed later. A bundle is billed as one item at the bundle price."
       action={
         <Button size="small" startIcon={<AddIcon />} onClick={() => set([...items, { planId: '', quantity: '1' }])} data-testid="item-add">
           Add add-on
@@ -57,10 +65,11 @@ function ItemsEditor({ plans, currency }: { plans: Plan[]; currency: string }) {
       <Stack spacing={1.5}>
         {items.map((it, i) => {
           const plan = planOf(it.planId);
+          const bundle = bundleOf(it.planId);
           return (
             <Box key={i} data-testid={`item-row-${i}`}>
               <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 120px 36px', gap: 1.25, alignItems: 'start' }}>
-                <CodePicker path={`items.${i}.planId`} label={i === 0 ? 'Base plan' : `Add-on ${i}`} options={options} renderCode={false} required />
+                <CodePicker path={`items.${i}.planId`} label={i === 0 ? 'Base plan or bundle' : `Add-on ${i}`} options={options} renderCode={false} required />
                 <TextInput path={`items.${i}.quantity`} label="Quantity" inputMode="decimal" required />
                 {i > 0 ? (
                   <Tooltip title="Remove add-on">
@@ -72,6 +81,14 @@ function ItemsEditor({ plans, currency }: { plans: Plan[]; currency: string }) {
                   <Box />
                 )}
               </Box>
+              {bundle && (
+                <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 0.5, ml: 0.25 }} data-testid={`item-bundle-${i}`}>
+                  {bundle.label}
+                  {bundle.pricing === 'fixed'
+                    ? ` · ${bundle.prices.filter((p) => !currency || p.currency === currency).map((p) => `${p.price} ${p.currency}`).join(', ') || bundle.prices.map((p) => `${p.price} ${p.currency}`).join(', ')}`
+                    : ` · ${bundle.discountPercent}% off the parts`}
+                </Typography>
+              )}
               {plan && (
                 <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 0.5, ml: 0.25 }}>
                   {pricesSummary(plan.prices.filter((p) => !currency || p.currency === currency)) || pricesSummary(plan.prices)} · {intervalText(planMonths(plan))}
@@ -91,6 +108,7 @@ export function SubscriptionEditor({ customerId, onClose, onCreated }: { custome
   const save = useSave(form as FormApi<unknown>, 'subscription');
   const [customers, setCustomers] = useState<CustomerOption[] | null>(null);
   const [plans, setPlans] = useState<Plan[]>([]);
+  const [bundles, setBundles] = useState<Bundle[]>([]);
 
   useEffect(() => {
     Promise.all([invoke('customers.list', { status: 'active', limit: 10000, sortBy: 'name' }), invoke('plans.list', { active: 'active', limit: 10000, sortBy: 'name' })])
@@ -102,6 +120,9 @@ export function SubscriptionEditor({ customerId, onClose, onCreated }: { custome
         toast.error(e);
         setCustomers([]);
       });
+    invoke('bundles.list', { active: 'active', limit: 10000 })
+      .then((b) => setBundles(b.items))
+      .catch(() => setBundles([]));
   }, []);
 
   const v = form.values;
@@ -112,7 +133,7 @@ export function SubscriptionEditor({ customerId, onClose, onCreated }: { custome
   const submit = () =>
     save.run(checkSubscription(v), async () => {
       const s = await invoke('subscriptions.create', toCreateInput(v));
-      toast.success(`Subscription for ${s.customerName} created: ${itemsSummary(s)}`);
+      toast.success(`Subscription for ${s.customerName} created: ${itemsSummary(s, Object.fromEntries(bundles.map((b) => [b.id, b.name])))}`);
       onCreated(s);
     });
 
@@ -139,7 +160,7 @@ export function SubscriptionEditor({ customerId, onClose, onCreated }: { custome
             <CurrencyPicker path="currency" label="Currency" helperText={customer ? `Empty: the customer's currency (${customer.currency})` : "Empty: the customer's currency"} />
           </Box>
         </FormSection>
-        <ItemsEditor plans={plans} currency={currency} />
+        <ItemsEditor plans={plans} bundles={bundles} currency={currency} />
         <FormSection title="Billing">
           <Box sx={grid3}>
             <DateInput path="startDate" label="Start date" helperText="Empty: today" />

@@ -7,6 +7,7 @@ import EditIcon from '@mui/icons-material/EditOutlined';
 import PauseIcon from '@mui/icons-material/PauseCircleOutlined';
 import PlayIcon from '@mui/icons-material/PlayCircleOutlined';
 import SwapIcon from '@mui/icons-material/SwapVertOutlined';
+import UploadIcon from '@mui/icons-material/UploadFileOutlined';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -42,8 +43,10 @@ import { LinesTable, tableSx, TotalsBox } from '../invoices/LinesTable';
 import { documentTitle, fromPreviewLine, type InvoicePreview, type InvoiceSummary } from '../invoices/model';
 import { ChangeWizard } from './ChangeWizard';
 import { CancelDialog, PauseDialog } from './LifecycleDialogs';
-import { eventText, intervalText, itemsSummary, PRORATION_INVOICING_OPTIONS, PRORATION_OPTIONS, STATUS_META, type Subscription, type TimelineEntry } from './model';
+import { eventText, intervalText, itemName, itemsSummary, PRORATION_INVOICING_OPTIONS, PRORATION_OPTIONS, STATUS_META, type Subscription, type TimelineEntry } from './model';
+import { NextDeliveriesCard } from './NextDeliveriesCard';
 import { SubscriptionStatusChip } from './StatusChip';
+import { UsageImportDialog } from './UsageImportDialog';
 
 type Usage = OpOutput<'subscriptions.currentUsage'>;
 
@@ -92,7 +95,7 @@ function DetailsDialog({ s, onClose, onDone }: { s: Subscription; onClose: () =>
   );
 }
 
-function ItemsCard({ s, onChanged }: { s: Subscription; onChanged: (s: Subscription) => void }) {
+function ItemsCard({ s, bundleNames, onChanged }: { s: Subscription; bundleNames: Record<string, string>; onChanged: (s: Subscription) => void }) {
   const withdraw = async (changeId: string) => {
     if (!(await confirm({ title: 'Withdraw this scheduled change?', message: 'The subscription stays as it is; nothing is billed for the change.', confirmLabel: 'Withdraw', danger: true }))) return;
     try {
@@ -102,7 +105,10 @@ function ItemsCard({ s, onChanged }: { s: Subscription; onChanged: (s: Subscript
       toast.error(e);
     }
   };
-  const itemName = (id: string) => s.items.find((i) => i.id === id)?.planName ?? 'Item';
+  const changedName = (id: string) => {
+    const i = s.items.find((x) => x.id === id);
+    return i ? itemName(i, bundleNames) : 'Item';
+  };
   return (
     <SectionCard title="Items" flush testId="subscription-items">
       <Table size="small" sx={tableSx}>
@@ -121,13 +127,18 @@ function ItemsCard({ s, onChanged }: { s: Subscription; onChanged: (s: Subscript
             <TableRow key={i.id} sx={{ opacity: i.active ? 1 : 0.6 }}>
               <TableCell>
                 <Typography variant="body2" sx={{ fontWeight: 600 }}>
-                  {i.planName}
+                  {itemName(i, bundleNames)}
                 </Typography>
                 <Typography variant="caption" color="text.secondary">
-                  {i.productSku} · {i.planCode}
+                  {i.bundleId ? 'Bundle' : `${i.productSku} · ${i.planCode}`}
                 </Typography>
+                {i.parts && i.parts.length > 0 && (
+                  <Typography variant="caption" component="div" sx={{ color: '#4b5563' }} data-testid="subscription-item-parts">
+                    Parts: {i.parts.map((p) => `${p.planName}${p.quantity !== '1' ? ` × ${formatQuantity(p.quantity)}` : ''}${p.addOn ? ' (add-on)' : ''}`).join(', ')}
+                  </Typography>
+                )}
               </TableCell>
-              <TableCell>{i.kind === 'usage' ? `Metered (${i.metric})` : i.role === 'base' ? 'Base' : 'Add-on'}</TableCell>
+              <TableCell>{i.kind === 'usage' ? `Metered (${i.metric})` : `${i.role === 'base' ? 'Base' : 'Add-on'}${i.bundleId ? ' · bundle' : ''}`}</TableCell>
               <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>
                 {i.kind === 'usage' ? '—' : formatQuantity(i.quantity)}
               </TableCell>
@@ -152,7 +163,7 @@ function ItemsCard({ s, onChanged }: { s: Subscription; onChanged: (s: Subscript
                 </Button>
               }
             >
-              From <strong>{c.effectiveDate}</strong>: {itemName(c.itemId)}
+              From <strong>{c.effectiveDate}</strong>: {changedName(c.itemId)}
               {c.planCode ? ` → plan ${c.planCode}` : ''}
               {c.quantity ? ` · quantity ${formatQuantity(c.quantity)}` : ''}
             </Alert>
@@ -196,9 +207,21 @@ function UpcomingCard({ preview }: { preview: InvoicePreview | null | undefined 
   );
 }
 
-function UsageCard({ usage }: { usage: Usage }) {
+function UsageCard({ usage, onImport }: { usage: Usage; onImport?: () => void }) {
   return (
-    <SectionCard title="Usage this period" description={`As of ${formatDateTime(usage.asOf)}`} flush testId="subscription-usage">
+    <SectionCard
+      title="Usage this period"
+      description={`As of ${formatDateTime(usage.asOf)}`}
+      flush
+      testId="subscription-usage"
+      action={
+        onImport && (
+          <Button size="small" startIcon={<UploadIcon />} onClick={onImport} data-testid="usage-import">
+            Import usage (CSV)…
+          </Button>
+        )
+      }
+    >
       <Table size="small" sx={tableSx}>
         <TableHead>
           <TableRow>
@@ -318,8 +341,17 @@ export function SubscriptionPage({ id }: { id: string }) {
   const [upcoming, setUpcoming] = useState<InvoicePreview | null | undefined>(undefined);
   const [usage, setUsage] = useState<Usage | null>(null);
   const [invoices, setInvoices] = useState<InvoiceSummary[] | null>(null);
-  const [dialog, setDialog] = useState<'change' | 'pause' | 'cancel' | 'details' | null>(null);
+  const [dialog, setDialog] = useState<'change' | 'pause' | 'cancel' | 'details' | 'usage' | null>(null);
   const [busy, setBusy] = useState(false);
+  const [bundleNames, setBundleNames] = useState<Record<string, string>>({});
+
+  const bundleKey = [...new Set((s?.items ?? []).map((i) => i.bundleId).filter((x): x is string => !!x))].sort().join(',');
+  useEffect(() => {
+    if (!bundleKey) return;
+    Promise.all(bundleKey.split(',').map((bid) => invoke('bundles.get', { id: bid })))
+      .then((bs) => setBundleNames(Object.fromEntries(bs.map((b) => [b.id, b.name]))))
+      .catch(() => undefined);
+  }, [bundleKey]);
 
   const loadAll = () => {
     invoke('subscriptions.get', { id })
@@ -392,6 +424,7 @@ export function SubscriptionPage({ id }: { id: string }) {
   }
 
   const ended = s.status === 'canceled' || s.status === 'expired';
+  const metered = s.items.some((i) => i.kind === 'usage');
   const pausedNow = s.status === 'paused' || s.pauses.some((p) => p.from <= serverToday() && (!p.until || p.until > serverToday()));
   const actions: ReactNode = (
     <Stack direction="row" spacing={1} sx={{ flex: 'none' }}>
@@ -435,7 +468,7 @@ export function SubscriptionPage({ id }: { id: string }) {
           <Box sx={{ flex: 1, minWidth: 0 }}>
             <Stack direction="row" spacing={1.25} sx={{ alignItems: 'center' }}>
               <Typography variant="h5" component="h2" noWrap data-testid="subscription-title">
-                {itemsSummary(s)}
+                {itemsSummary(s, bundleNames)}
               </Typography>
               <SubscriptionStatusChip status={s.status} testId="subscription-status" />
               {s.cancelAt && !ended && <StatusChip label={`Ends ${s.cancelAt}`} tone="amber" />}
@@ -470,8 +503,16 @@ export function SubscriptionPage({ id }: { id: string }) {
 
       <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', lg: 'minmax(0, 2fr) minmax(320px, 1fr)' }, gap: 2.5, alignItems: 'start' }}>
         <Stack spacing={2.5} sx={{ minWidth: 0 }}>
-          <ItemsCard s={s} onChanged={changed} />
-          {usage && usage.items.length > 0 && <UsageCard usage={usage} />}
+          <ItemsCard s={s} bundleNames={bundleNames} onChanged={changed} />
+          {usage && usage.items.length > 0 && <UsageCard usage={usage} onImport={metered ? () => setDialog('usage') : undefined} />}
+          {metered && usage && usage.items.length === 0 && (
+            <Box>
+              <Button size="small" startIcon={<UploadIcon />} onClick={() => setDialog('usage')} data-testid="usage-import">
+                Import usage (CSV)…
+              </Button>
+            </Box>
+          )}
+          <NextDeliveriesCard subscriptionId={s.id} customerId={s.customerId} />
           <UpcomingCard preview={upcoming} />
         </Stack>
         <Stack spacing={2.5} sx={{ minWidth: 0 }}>
@@ -502,6 +543,7 @@ export function SubscriptionPage({ id }: { id: string }) {
       {dialog === 'pause' && <PauseDialog subscription={s} onClose={() => setDialog(null)} onDone={changed} />}
       {dialog === 'cancel' && <CancelDialog subscription={s} onClose={() => setDialog(null)} onDone={changed} />}
       {dialog === 'details' && <DetailsDialog s={s} onClose={() => setDialog(null)} onDone={changed} />}
+      {dialog === 'usage' && <UsageImportDialog subscription={s} onClose={() => setDialog(null)} onImported={loadAll} />}
     </Box>
   );
 }

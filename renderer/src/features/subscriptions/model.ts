@@ -9,6 +9,7 @@ export type SubscriptionStatus = Subscription['status'];
 export type TimelineEntry = OpOutput<'subscriptions.timeline'>[number];
 export type ChangePreview = OpOutput<'subscriptions.previewChange'>;
 export type Plan = OpOutput<'plans.list'>['items'][number];
+export type Bundle = OpOutput<'bundles.list'>['items'][number];
 
 export const STATUS_META: Record<SubscriptionStatus, { label: string; tone: Tone }> = {
   trial: { label: 'Trial', tone: 'violet' },
@@ -44,15 +45,18 @@ export const planMonths = (p: Pick<Plan, 'interval' | 'intervalCount'>): number 
 
 export const intervalText = (months: number): string => (months === 1 ? 'Monthly' : months === 3 ? 'Quarterly' : months === 12 ? 'Yearly' : `Every ${months} months`);
 
-/** "Pro monthly × 3 + 1 add-on". */
-export function itemsSummary(s: Pick<Subscription, 'items'>): string {
+/** An item's display name: a bundle item's bundle name (when known), else its plan's name. */
+export const itemName = (i: Pick<SubscriptionItem, 'planName' | 'bundleId'>, bundleNames: Record<string, string> = {}): string => (i.bundleId && bundleNames[i.bundleId]) || i.planName;
+
+/** "Pro monthly × 3 + 1 add-on" (a bundle item by its bundle's name when `bundleNames` has it). */
+export function itemsSummary(s: Pick<Subscription, 'items'>, bundleNames: Record<string, string> = {}): string {
   const current = s.items.filter((i) => i.active);
   const items = current.length ? current : s.items;
   const base = items.find((i) => i.role === 'base') ?? items[0];
   if (!base) return '—';
   const addons = items.filter((i) => i !== base).length;
   const qty = base.kind === 'usage' ? '' : base.quantity !== '1' ? ` × ${base.quantity}` : '';
-  return `${base.planName}${qty}${addons ? ` + ${addons} add-on${addons === 1 ? '' : 's'}` : ''}`;
+  return `${itemName(base, bundleNames)}${qty}${addons ? ` + ${addons} add-on${addons === 1 ? '' : 's'}` : ''}`;
 }
 
 /** "created" → "Created", "plan_changed" → "Plan changed". */
@@ -60,7 +64,12 @@ export const eventText = (e: string): string => e.replace(/[._]/g, ' ').replace(
 
 /* ---------- create form ---------- */
 
+/** The item picker's value for a bundle: `bundle:<id>` (plans are their plain id). */
+export const BUNDLE_PREFIX = 'bundle:';
+export const bundleIdOf = (pick: string): string | null => (pick.startsWith(BUNDLE_PREFIX) ? pick.slice(BUNDLE_PREFIX.length) : null);
+
 export interface ItemValues {
+  /** A plan id, or `bundle:<bundle id>` for a bundle sold as one item. */
   planId: string;
   quantity: string;
 }
@@ -115,7 +124,10 @@ export function toCreateInput(v: SubscriptionValues): OpInput<'subscriptions.cre
     ...(v.currency ? { currency: v.currency } : {}),
     ...(v.startDate ? { startDate: v.startDate } : {}),
     ...(v.billingAnchorDay.trim() ? { billingAnchorDay: Number(v.billingAnchorDay.trim()) } : {}),
-    items: v.items.map((it, i) => ({ planId: it.planId, quantity: it.quantity.trim(), addon: i > 0 })),
+    items: v.items.map((it, i) => {
+      const bundleId = bundleIdOf(it.planId);
+      return { ...(bundleId ? { bundleId } : { planId: it.planId }), quantity: it.quantity.trim(), addon: i > 0 };
+    }),
     ...(v.trialDays.trim() ? { trialDays: Number(v.trialDays.trim()) } : {}),
     trialEndAction: v.trialEndAction,
     termMonths: v.termMonths === 'open' ? null : Number(v.termMonths),
