@@ -104,3 +104,31 @@ export async function seedCustomers(backend: Backend, count: number, seed = 42, 
   }
   return count;
 }
+
+/**
+ * Subscriptions for seeded customers: the core plan in the customer's currency (when the plan has a price in it),
+ * some with premium support as an add-on, start dates spread over the months before `today`.
+ */
+export async function seedSubscriptions(backend: Backend, today: string, seed = 7, share = 0.8): Promise<number> {
+  const plans = (await backend.call('plans.list', { limit: 1000 })).items;
+  const core = plans.find((p) => p.code === 'CORE-M');
+  const support = plans.find((p) => p.code === 'SUP-M');
+  if (!core) return 0;
+  const customers = (await backend.call('customers.list', { limit: 10000, sortBy: 'number' })).items;
+  let n = 0;
+  for (const [i, c] of customers.entries()) {
+    const r = rng(Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b)); // per customer: the same choices on every call
+    for (let k = 0; k < 4; k++) r(); // warm up the generator
+    if (r() > share) continue;
+    if (!core.prices.some((p) => p.currency === c.currency)) continue;
+    const existing = await backend.call('subscriptions.list', { customerId: c.id, limit: 1 } as never) as unknown as { total: number };
+    if (existing.total > 0) continue;
+    const d = new Date(today + 'T00:00:00Z');
+    d.setUTCDate(d.getUTCDate() - Math.floor(r() * 180));
+    const items: { planId: string; quantity: string }[] = [{ planId: core.id, quantity: String(1 + Math.floor(r() * 40)) }];
+    if (support && support.prices.some((p) => p.currency === c.currency) && r() < 0.4) items.push({ planId: support.id, quantity: '1' });
+    await backend.call('subscriptions.create', { customerId: c.id, startDate: d.toISOString().slice(0, 10), items } as never);
+    n++;
+  }
+  return n;
+}

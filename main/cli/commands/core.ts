@@ -1,12 +1,12 @@
 import { flagString } from '../../platform/args';
-import { seedCatalog, seedCustomers } from '../../services/seed';
+import { seedCatalog, seedCustomers, seedSubscriptions } from '../../services/seed';
 import type { CliCommand } from '../index';
 
 export const coreCommands: CliCommand[] = [
   {
     name: 'seed',
-    usage: 'seed --data DIR [--customers N] [--seed S]',
-    summary: 'Create a realistic demo dataset (catalog, plans, customers)',
+    usage: 'seed --data DIR [--customers N] [--seed S] [--no-subscriptions]',
+    summary: 'Create a realistic demo dataset (catalog, plans, customers and their subscriptions)',
     async run(ctx) {
       const backend = await ctx.open();
       const n = Number(flagString(ctx.args.flags, 'customers') ?? '50');
@@ -14,7 +14,8 @@ export const coreCommands: CliCommand[] = [
       const catalog = await seedCatalog(backend);
       const t0 = Date.now();
       await seedCustomers(backend, n, Number(flagString(ctx.args.flags, 'seed') ?? '42'), (done) => process.stderr.write(`  ${done}/${n} customers\r`));
-      ctx.out(`Seeded ${catalog.products} products, ${catalog.plans} new plans and ${n} customers into ${ctx.dataDir} in ${Date.now() - t0} ms`);
+      const subs = ctx.args.flags['no-subscriptions'] ? 0 : await seedSubscriptions(backend, ctx.clock.now().toISOString().slice(0, 10));
+      ctx.out(`Seeded ${catalog.products} products, ${catalog.plans} new plans, ${n} customers and ${subs} subscriptions into ${ctx.dataDir} in ${Date.now() - t0} ms`);
     },
   },
   {
