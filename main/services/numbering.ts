@@ -17,11 +17,26 @@ export function formatSeriesNumber(pattern: string, seq: number, date: Date, ins
   return formatNumber(pattern, { seq, date: date.toISOString().slice(0, 10), installationPrefix: inst });
 }
 
+/**
+ * The series definitions and installation prefix, cached for ONE write transaction (the billing run's batch numbers
+ * hundreds of invoices; nothing inside the transaction changes them). The counters themselves are never cached.
+ */
+export interface NumberingCache {
+  series: Map<string, { pattern: string; reset: string }>;
+  inst?: string;
+}
+export const numberingCache = (): NumberingCache => ({ series: new Map() });
+
 /** Takes the next number of a series. Must run inside the write transaction that uses the number. */
-export function takeNumber(raw: BetterSqlite3.Database, seriesKey: string, date: Date): string {
-  const series = raw.prepare('SELECT pattern, reset FROM number_series WHERE key = ?').get(seriesKey) as { pattern: string; reset: string } | undefined;
-  if (!series) throw new AppError('INTERNAL', `number series ${seriesKey} is missing`);
-  const inst = (JSON.parse((raw.prepare("SELECT value FROM settings WHERE key = 'installationPrefix'").get() as { value: string }).value) as string);
+export function takeNumber(raw: BetterSqlite3.Database, seriesKey: string, date: Date, cache?: NumberingCache): string {
+  let series = cache?.series.get(seriesKey);
+  if (!series) {
+    series = raw.prepare('SELECT pattern, reset FROM number_series WHERE key = ?').get(seriesKey) as { pattern: string; reset: string } | undefined;
+    if (!series) throw new AppError('INTERNAL', `number series ${seriesKey} is missing`);
+    cache?.series.set(seriesKey, series);
+  }
+  const inst = cache?.inst ?? (JSON.parse((raw.prepare("SELECT value FROM settings WHERE key = 'installationPrefix'").get() as { value: string }).value) as string);
+  if (cache) cache.inst = inst;
   const scope = counterScope(series.reset as ResetPolicy, date.toISOString().slice(0, 10));
   const row = raw.prepare('SELECT next_value FROM number_counters WHERE series_key = ? AND scope = ?').get(seriesKey, scope) as { next_value: number } | undefined;
   const seq = row?.next_value ?? 1;

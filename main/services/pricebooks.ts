@@ -200,12 +200,42 @@ function assertActive(r: Row): void {
 /** A schedule point whose source is the contract version row (null: the catalog). */
 type Point = SchedulePoint<Row | null> & { model: ChargeModel };
 
+/**
+ * Lookups shared by many priceScheduleFor calls within ONE transaction (the billing run's batch: it reads a consistent
+ * store, so nothing inside it can change a plan or a contract price): plans by id, the customers that have active
+ * contract prices (when known, the others skip that query), and the resulting schedules.
+ */
+export interface PriceScheduleCache {
+  plans: Map<string, PlanInfo | null>;
+  contractCustomers: Set<string> | null;
+  schedules: Map<string, PricePointRow[]>;
+}
+
+/** A cache for one transaction; `customerIds`: the customers it will be asked about (their contracts are looked up at once). */
+export function priceScheduleCache(raw: BetterSqlite3.Database, customerIds?: readonly string[]): PriceScheduleCache {
+  let contractCustomers: Set<string> | null = null;
+  if (customerIds) {
+    if (!columnsOf(raw, 'price_book_entries')) contractCustomers = new Set();
+    else {
+      const rows = raw.prepare(`SELECT DISTINCT customer_id AS c FROM price_book_entries WHERE status = 'active' AND customer_id IN (SELECT value FROM json_each(?))`)
+        .all(JSON.stringify(customerIds)) as { c: string }[];
+      contractCustomers = new Set(rows.map((r) => r.c));
+    }
+  }
+  return { plans: new Map(), contractCustomers, schedules: new Map() };
+}
+
 /** The catalog + contract schedule of (customer, plan, currency). */
-function scheduleOf(raw: BetterSqlite3.Database, t: { customerId: string; planId: string; currency: string }): { plan: PlanInfo; catalog: ChargeModel | null; points: Point[] } {
-  const plan = planInfo(raw, t.planId);
+function scheduleOf(raw: BetterSqlite3.Database, t: { customerId: string; planId: string; currency: string }, cache?: PriceScheduleCache): { plan: PlanInfo; catalog: ChargeModel | null; points: Point[] } {
+  let plan: PlanInfo | null | undefined = cache?.plans.get(t.planId);
+  if (plan === undefined) {
+    plan = planInfo(raw, t.planId);
+    cache?.plans.set(t.planId, plan);
+  }
   if (!plan) throw AppError.notFound('plan', t.planId);
   const catalog = catalogModelIn(plan, t.currency);
-  const windows = activeRows(raw, t).map((r): Point => {
+  const noContracts = cache?.contractCustomers ? !cache.contractCustomers.has(t.customerId) : false;
+  const windows = (noContracts ? [] : activeRows(raw, t)).map((r): Point => {
     if (r.kind === 'discount' && !catalog) {
       throw AppError.validation('currency', `plan ${plan.code} has no catalog price in ${t.currency} any more: the contract discount (version ${r.version}, ${fmtWindow({ validFrom: r.valid_from, validTo: r.valid_to })}) has nothing to discount`);
     }
@@ -221,12 +251,17 @@ const noPrice = (plan: PlanInfo, currency: string) =>
  * The full price schedule of a customer's plan in a currency: contract windows where they are in force, the catalog
  * price (from 1900-01-01, open-ended) in the gaps. Billing uses it. Throws 422 when there is no price at all.
  */
-export function priceScheduleFor(raw: BetterSqlite3.Database, args: { customerId: string; planId: string; currency: string }): PricePointRow[] {
-  const { plan, points } = scheduleOf(raw, args);
+export function priceScheduleFor(raw: BetterSqlite3.Database, args: { customerId: string; planId: string; currency: string }, cache?: PriceScheduleCache): PricePointRow[] {
+  const key = `${args.customerId}|${args.planId}|${args.currency}`;
+  const hit = cache?.schedules.get(key);
+  if (hit) return hit;
+  const { plan, points } = scheduleOf(raw, args, cache);
   if (points.length === 0) throw noPrice(plan, args.currency);
-  return points.map(({ validFrom, validTo, model, source: row }) => ({
+  const out = points.map(({ validFrom, validTo, model, source: row }) => ({
     validFrom, validTo, model, source: row?.id ?? 'catalog', entryId: row?.entry_id ?? null, kind: row?.kind ?? null, volumeScope: row?.volume_scope ?? 'subscription',
   }));
+  cache?.schedules.set(key, out);
+  return out;
 }
 
 /** The price in force on `date` and where it comes from. 422 when nothing is in force (no catalog price in the currency). */

@@ -40,10 +40,14 @@ export function minorUnits(currency: string): number {
   return MINOR_UNITS[currency] ?? 2;
 }
 
+/** 10^e as a Decimal (immutable; cached: toMinor / fromMinor run for every amount). */
+const POW10: Decimal[] = [];
+const pow10 = (e: number): Decimal => POW10[e] ?? (POW10[e] = new Decimal(10).pow(e));
+
 /** Rounds a precise decimal amount to the currency's minor unit and returns integer minor units. */
 export function toMinor(amount: DecimalInput, currency: string, mode: RoundingMode = 'half_up'): number {
   const e = minorUnits(currency);
-  const scaled = dec(amount).times(new Decimal(10).pow(e)).toDecimalPlaces(0, roundingModeOf(mode));
+  const scaled = dec(amount).times(pow10(e)).toDecimalPlaces(0, roundingModeOf(mode));
   const n = scaled.toNumber();
   if (!Number.isSafeInteger(n)) throw new RangeError(`amount ${dec(amount).toString()} ${currency} is out of range`);
   return n;
@@ -56,7 +60,7 @@ export function roundToCurrency(amount: DecimalInput, currency: string, mode: Ro
 
 /** Minor units → Decimal major units. */
 export function fromMinor(minor: number, currency: string): Decimal {
-  return new Decimal(minor).div(new Decimal(10).pow(minorUnits(currency)));
+  return new Decimal(minor).div(pow10(minorUnits(currency)));
 }
 
 /** Minor units → fixed string with exactly the currency's decimals, e.g. 5600 USD → "56.00". */

@@ -13,11 +13,11 @@ import type { BillingSettings } from '../../../shared/api/ops/billing';
 import type { ChangePreview, InvoicePreview, PreviewLine } from '../../../shared/api/ops/subscriptions';
 import { type Db } from './db';
 import {
-  addLinesToDraft, customerRow, finalizeInvoice, insertDraft, openRunDraft, Products, taxOptionsFor, writeLines, type Finalized, type PartySnapshot,
+  addLinesToDraft, customerRow, finalizeInvoice, insertDraft, lineFromProposal, openRunDraft, Products, taxOptionsFor, writeLines, type Finalized, type InvoiceRow, type LineRow, type PartySnapshot,
 } from './invoicing';
 import { catchUpLifecycle, saveSub } from './lifecycle';
 import {
-  aggregateUsage, isTransactionPriced, nextEventDate, propose, termBoundary, type Proposal, type SubState,
+  aggregateUsage, isTransactionPriced, nextEventDate, propose, termBoundary, type BatchLookups, type Proposal, type SubState,
 } from './state';
 
 const minNullable = (a: IsoDate | null, b: IsoDate | null): IsoDate | null => (a === null ? b : b === null ? a : minDate(a, b));
@@ -34,6 +34,8 @@ export interface BillContext {
   seller?: PartySnapshot;
   /** No grace period: finalize the invoice in the same transaction it is generated in. */
   finalizeNow?: boolean;
+  /** Lookups shared by the subscriptions of one batch (one transaction). */
+  batch?: BatchLookups;
 }
 
 export interface BillOutcome {
@@ -52,14 +54,19 @@ export interface BillOutcome {
 export function billSubscription(ctx: BillContext, s: SubState): BillOutcome {
   const { db, nowIso, targetDate: T, settings } = ctx;
   catchUpLifecycle(db, s, T, nowIso);
-  const p = propose(db, s, T, { rounding: undefined });
+  const p = propose(db, s, T, { rounding: undefined, ...(ctx.batch ? { batch: ctx.batch } : {}) });
   const lines = p.result.lines;
   let invoiceId: string | null = null;
+  let pendingLines: LineRow[] | undefined;
+  let pendingDraft: InvoiceRow | undefined;
   if (lines.length) {
     const finalizeAfter = new Date(Date.parse(nowIso) + settings.graceHours * 3_600_000).toISOString();
-    const d = openRunDraft(db, s.sub, T, nowIso, finalizeAfter, ctx.runId);
-    // finalized at once: its tax is determined by the finalization (no display tax on the draft)
-    if (ctx.finalizeNow) writeLines(db, d.id, d.position, lines, ctx.products);
+    const d = openRunDraft(db, s.sub, T, nowIso, finalizeAfter, ctx.runId, !!ctx.finalizeNow);
+    pendingDraft = d.pending;
+    // finalized at once: its tax is determined by the finalization (no display tax on the draft); on a new draft the
+    // lines are inserted by the finalization itself, with their final tax
+    if (ctx.finalizeNow && d.created) pendingLines = lines.map((l, i) => lineFromProposal(l, d.id, d.position + i, ctx.products));
+    else if (ctx.finalizeNow) writeLines(db, d.id, d.position, lines, ctx.products);
     else addLinesToDraft(db, d, { customer_id: s.sub.customer_id, currency: s.sub.currency, billing_date: T }, lines, ctx.products, settings, ctx.seller?.country);
     invoiceId = d.id;
   }
@@ -67,7 +74,7 @@ export function billSubscription(ctx: BillContext, s: SubState): BillOutcome {
   s.sub.last_run_id = ctx.runId;
   s.sub.billing_error = null;
   saveSub(db, s.sub);
-  const finalized = invoiceId && ctx.finalizeNow ? finalizeInvoice(db, invoiceId, nowIso, settings, ctx.seller ? { seller: ctx.seller } : {}) : null;
+  const finalized = invoiceId && ctx.finalizeNow ? finalizeInvoice(db, invoiceId, nowIso, settings, { ...(ctx.seller ? { seller: ctx.seller } : {}), ...(pendingLines ? { pendingLines } : {}), ...(pendingDraft ? { pendingDraft } : {}), ...(ctx.batch ? { numbering: ctx.batch.numbering } : {}) }) : null;
   return {
     finalized,
     lines: lines.length,

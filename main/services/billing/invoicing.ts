@@ -16,7 +16,7 @@ import { AppError } from '../../../shared/api/errors';
 import type { BillingSettings } from '../../../shared/api/ops/billing';
 import { newId } from '../../platform/ids';
 import { enqueueOutbox } from '../../sync/outbox';
-import { takeNumber } from '../numbering';
+import { takeNumber, type NumberingCache } from '../numbering';
 import { json, parseJson, readAllSettings, st, type Db } from './db';
 import { refreshDunningById } from './lifecycle';
 
@@ -284,16 +284,43 @@ export function insertDraft(
   return id;
 }
 
-/** The subscription's open run draft, or a new one. Returns its id and the next free line position. */
-export function openRunDraft(db: Db, sub: DraftSub & { id: string }, billingDate: IsoDate, nowIso: string, finalizeAfter: string, runId: string | null): { id: string; position: number; created: boolean } {
+/** The stored row insertDraft would write (the table's defaults for the other columns), not inserted. */
+export function draftRow(sub: DraftSub, o: { billingDate: IsoDate; nowIso: string; origin: InvoiceRow['origin']; runId?: string | null; finalizeAfter?: string | null }): InvoiceRow {
+  return {
+    id: newId(), kind: 'invoice', number: null, status: 'draft', customer_id: sub.customer_id, subscription_id: sub.id, currency: sub.currency,
+    billing_date: o.billingDate, issue_date: null, due_date: null, service_start: null, service_end: null, net_minor: 0, tax_minor: 0, gross_minor: 0,
+    paid_minor: 0, credited_minor: 0, tax_breakdown: '[]', notes: '[]', customer_snapshot: null, seller_snapshot: null, po_number: sub.po_number,
+    buyer_reference: sub.buyer_reference, preceding_invoice_id: null, billing_run_id: o.runId ?? null, origin: o.origin, finalize_after: o.finalizeAfter ?? null,
+    reason: null, void_reason: null, created_at: o.nowIso, updated_at: o.nowIso, finalized_at: null, voided_at: null, version: 1,
+  };
+}
+
+/**
+ * The subscription's open run draft, or a new one. Returns its id and the next free line position. `deferNew`: a new
+ * draft is not inserted but returned as `pending` (the caller finalizes it at once: finalizeInvoice's pendingDraft).
+ */
+export function openRunDraft(
+  db: Db, sub: DraftSub & { id: string }, billingDate: IsoDate, nowIso: string, finalizeAfter: string, runId: string | null, deferNew = false,
+): { id: string; position: number; created: boolean; pending?: InvoiceRow } {
   const open = st(db, `SELECT id FROM invoices WHERE subscription_id = ? AND status = 'draft' AND origin = 'run'`).get(sub.id) as { id: string } | undefined;
   if (open) {
     const { p } = st(db, 'SELECT COALESCE(MAX(position), 0) AS p FROM invoice_lines WHERE invoice_id = ?').get(open.id) as { p: number };
     st(db, 'UPDATE invoices SET billing_date = ?, finalize_after = ?, billing_run_id = COALESCE(?, billing_run_id), updated_at = ? WHERE id = ?').run(billingDate, finalizeAfter, runId, nowIso, open.id);
     return { id: open.id, position: p + 1, created: false };
   }
+  if (deferNew) {
+    const pending = draftRow(sub, { billingDate, nowIso, origin: 'run', runId, finalizeAfter });
+    return { id: pending.id, position: 1, created: true, pending };
+  }
   return { id: insertDraft(db, sub, { billingDate, nowIso, origin: 'run', runId, finalizeAfter }), position: 1, created: true };
 }
+
+const INSERT_FULL_INVOICE = `INSERT INTO invoices (id, kind, number, status, customer_id, subscription_id, currency, billing_date, issue_date, due_date, service_start, service_end,
+  net_minor, tax_minor, gross_minor, paid_minor, credited_minor, tax_breakdown, notes, customer_snapshot, seller_snapshot, po_number, buyer_reference, preceding_invoice_id,
+  billing_run_id, origin, finalize_after, reason, void_reason, created_at, updated_at, finalized_at, voided_at, version)
+  VALUES (@id, @kind, @number, @status, @customer_id, @subscription_id, @currency, @billing_date, @issue_date, @due_date, @service_start, @service_end,
+  @net_minor, @tax_minor, @gross_minor, @paid_minor, @credited_minor, @tax_breakdown, @notes, @customer_snapshot, @seller_snapshot, @po_number, @buyer_reference, @preceding_invoice_id,
+  @billing_run_id, @origin, @finalize_after, @reason, @void_reason, @created_at, @updated_at, @finalized_at, @voided_at, @version)`;
 
 /** Tax of a draft's lines with the customer's current data (for display; finalization determines it again). */
 function draftTax(db: Db, lines: LineRow[], customerId: string, currency: string, billingDate: IsoDate, settings: BillingSettings, sellerCountry?: string) {
@@ -430,6 +457,15 @@ export interface FinalizeOptions {
   fixedTax?: boolean;
   /** Cached seller snapshot (the run finalizes many documents). */
   seller?: PartySnapshot;
+  /**
+   * The draft's lines, not inserted yet (a draft just created by the caller, with no stored lines): they are inserted
+   * here with their final amounts and tax instead of being inserted, read back and updated (the billing run's path).
+   */
+  pendingLines?: LineRow[];
+  /** The draft row itself, not inserted yet (with pendingLines): it is inserted here, finalized. */
+  pendingDraft?: InvoiceRow;
+  /** Number series lookups shared within the caller's transaction. */
+  numbering?: NumberingCache;
 }
 
 /**
@@ -437,9 +473,11 @@ export interface FinalizeOptions {
  * are snapshotted, tax computed, the outbox row written. A negative draft becomes a credit note.
  */
 export function finalizeInvoice(db: Db, invoiceId: string, nowIso: string, settings: BillingSettings, opts: FinalizeOptions = {}): Finalized {
-  const inv = mustInvoice(db, invoiceId);
+  if (opts.pendingDraft && (!opts.pendingLines || opts.pendingDraft.id !== invoiceId)) throw new Error('finalizeInvoice: a pending draft needs its pending lines');
+  const inv = opts.pendingDraft ?? mustInvoice(db, invoiceId);
   if (inv.status !== 'draft') throw AppError.conflict(`invoice ${inv.number ?? inv.id} is ${inv.status}, not a draft`);
-  let lines = linesOf(db, invoiceId);
+  const pending = opts.pendingLines;
+  let lines = pending ?? linesOf(db, invoiceId);
   if (lines.length === 0) throw AppError.conflict(`invoice ${inv.id} has no lines`);
   const date = nowIso.slice(0, 10);
   const customer = customerRow(db, inv.customer_id);
@@ -476,19 +514,37 @@ export function finalizeInvoice(db: Db, invoiceId: string, nowIso: string, setti
     totals = t.totals;
     notes = t.notes;
   }
-  const number = takeNumber(db, kind === 'credit_note' ? 'credit_note' : 'invoice', new Date(`${date}T00:00:00Z`));
+  const number = takeNumber(db, kind === 'credit_note' ? 'credit_note' : 'invoice', new Date(`${date}T00:00:00Z`), opts.numbering);
   const dueDate = kind === 'invoice' ? addDays(date, customer.payment_terms_days) : date;
   const status: InvoiceRow['status'] = kind === 'invoice' && totals.grossMinor === 0 ? 'paid' : 'finalized';
-  const upd = st(db, 'UPDATE invoice_lines SET amount_minor = ?, quantity = ?, tax_code = ?, tax_rate = ?, tax_minor = ? WHERE id = ?');
-  lines.forEach((l, i) => upd.run(l.amount_minor, l.quantity, taxLines[i]!.code, taxLines[i]!.rate, taxLines[i]!.tax, l.id));
+  let finalLines: LineRow[] | null = null;
   const span = serviceSpan(lines);
-  st(db, `UPDATE invoices SET kind = ?, number = ?, status = ?, issue_date = ?, due_date = ?, service_start = ?, service_end = ?, net_minor = ?, tax_minor = ?, gross_minor = ?,
+  const taxBreakdown = json(breakdown);
+  const notesJson = json(notes);
+  const customerSnap = json(customerSnapshot(customer));
+  const sellerSnap = json(seller);
+  const finalRow = (): InvoiceRow => ({
+    ...inv, kind, number, status, issue_date: date, due_date: dueDate, service_start: span.start, service_end: span.end, net_minor: totals.netMinor,
+    tax_minor: totals.taxMinor, gross_minor: totals.grossMinor, tax_breakdown: taxBreakdown, notes: notesJson, customer_snapshot: customerSnap,
+    seller_snapshot: sellerSnap, preceding_invoice_id: preceding, finalized_at: nowIso, finalize_after: null, updated_at: nowIso, version: inv.version + 1,
+  });
+  if (opts.pendingDraft) st(db, INSERT_FULL_INVOICE).run(finalRow());
+  if (pending) {
+    finalLines = lines.map((l, i) => ({ ...l, tax_code: taxLines[i]!.code, tax_rate: taxLines[i]!.rate, tax_minor: taxLines[i]!.tax }));
+    for (const l of finalLines) insertLine(db, l);
+  } else {
+    const upd = st(db, 'UPDATE invoice_lines SET amount_minor = ?, quantity = ?, tax_code = ?, tax_rate = ?, tax_minor = ? WHERE id = ?');
+    lines.forEach((l, i) => upd.run(l.amount_minor, l.quantity, taxLines[i]!.code, taxLines[i]!.rate, taxLines[i]!.tax, l.id));
+  }
+  if (!opts.pendingDraft) st(db, `UPDATE invoices SET kind = ?, number = ?, status = ?, issue_date = ?, due_date = ?, service_start = ?, service_end = ?, net_minor = ?, tax_minor = ?, gross_minor = ?,
       tax_breakdown = ?, notes = ?, customer_snapshot = ?, seller_snapshot = ?, preceding_invoice_id = ?, finalized_at = ?, finalize_after = NULL, updated_at = ?, version = version + 1 WHERE id = ?`)
-    .run(kind, number, status, date, dueDate, span.start, span.end, totals.netMinor, totals.taxMinor, totals.grossMinor, json(breakdown), json(notes),
-      json(customerSnapshot(customer)), json(seller), preceding, nowIso, nowIso, invoiceId);
+    .run(kind, number, status, date, dueDate, span.start, span.end, totals.netMinor, totals.taxMinor, totals.grossMinor, taxBreakdown, notesJson,
+      customerSnap, sellerSnap, preceding, nowIso, nowIso, invoiceId);
   if (kind === 'credit_note' && preceding) applyCredit(db, preceding, totals.grossMinor, nowIso);
-  const fin = mustInvoice(db, invoiceId);
-  enqueueOutbox(db, nowIso, { aggregateType: kind, aggregateId: invoiceId, eventType: `${kind}.finalized`, payload: invoicePayload(db, fin, linesOf(db, invoiceId)) });
+  // The stored rows as just written (no re-read): the draft row with the finalization's columns, the lines in position order.
+  const fin: InvoiceRow = finalLines ? finalRow() : mustInvoice(db, invoiceId);
+  const payloadLines = finalLines ? [...finalLines].sort((a, b) => a.position - b.position) : linesOf(db, invoiceId);
+  enqueueOutbox(db, nowIso, { aggregateType: kind, aggregateId: invoiceId, eventType: `${kind}.finalized`, payload: invoicePayload(db, fin, payloadLines) });
   if (kind === 'credit_note' && preceding) refreshDunningById(db, invoiceRow(db, preceding)?.subscription_id ?? null, date, nowIso, settings.dunningGraceDays);
   return { id: invoiceId, kind, number, grossMinor: totals.grossMinor, status };
 }

@@ -24,7 +24,8 @@ import { readBillingSettings, st, type Db } from './db';
 import { billSubscription, type BillContext } from './generate';
 import { finalizeInvoice, Products, sellerSnapshot } from './invoicing';
 import { refreshDunning } from './lifecycle';
-import { loadStates, type SubRow } from './state';
+import { numberingCache } from '../numbering';
+import { batchLookups, loadStates, type SubRow } from './state';
 
 export interface RunRow {
   id: string;
@@ -184,13 +185,14 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
       for (const batch of chunks(due, batchSize)) {
         await lock(() => db.transaction(() => {
           const states = loadStates(db, batch);
+          const bctx: BillContext = { ...ctx, batch: batchLookups(db, states.values()) };
           for (const id of batch) {
             const s = states.get(id);
             if (!s || s.sub.next_billing_date === null || s.sub.next_billing_date > T || s.sub.last_run_id === runId) continue;
             counters.processed++;
             const sub = s.sub;
             try {
-              const r = db.transaction(() => billSubscription(ctx, s))();
+              const r = db.transaction(() => billSubscription(bctx, s))();
               if (r.lines > 0) {
                 counters.billed++;
                 counters.lines_created += r.lines;
@@ -235,11 +237,12 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
       progress('finalize');
       for (const batch of chunks(drafts, batchSize)) {
         await lock(() => db.transaction(() => {
+          const numbering = numberingCache();
           for (const id of batch) {
             const inv = st(db, 'SELECT status, subscription_id, customer_id, currency FROM invoices WHERE id = ?').get(id) as { status: string; subscription_id: string | null; customer_id: string; currency: string } | undefined;
             if (!inv || inv.status !== 'draft') continue;
             try {
-              const f = db.transaction(() => finalizeInvoice(db, id, runAt, settings, { seller }))();
+              const f = db.transaction(() => finalizeInvoice(db, id, runAt, settings, { seller, numbering }))();
               counters.finalized++;
               logEntry(db, runId, runAt, {
                 outcome: 'finalized', subscriptionId: inv.subscription_id, customerId: inv.customer_id, invoiceId: id, amountMinor: f.grossMinor, currency: inv.currency,

@@ -14,10 +14,11 @@ import { AppError } from '../../../shared/api/errors';
 import type { SubscriptionStatus } from '../../../shared/api/ops/subscriptions';
 import { allocateAccountVolume } from '../../../shared/domain/pricing/volume';
 import { quoteSavedBundle } from '../bundles';
-import { accountVolumeQuantity, priceScheduleFor, type PricePointRow } from '../pricebooks';
+import { accountVolumeQuantity, priceScheduleCache, priceScheduleFor, type PricePointRow, type PriceScheduleCache } from '../pricebooks';
 import { json, parseJson, st, type Db } from './db';
 import { applyWindow } from './window';
 import { orderDeliveredItemIds } from '../orders/billing-link';
+import { numberingCache, type NumberingCache } from '../numbering';
 
 export interface SubRow {
   id: string;
@@ -339,14 +340,14 @@ export class PriceResolver {
   private readonly resolved = new Map<string, PricePoint[]>();
   private readonly horizon: IsoDate;
   /** `horizon`: the date billed up to (account volume prices are computed period by period up to it). */
-  constructor(private readonly db: Db, private readonly s: SubState, horizon?: IsoDate) {
+  constructor(private readonly db: Db, private readonly s: SubState, horizon?: IsoDate, private readonly cache?: PriceScheduleCache) {
     this.locks = parseJson<PriceLocks>(s.sub.price_locks, {});
     this.horizon = horizon ?? maxDate(s.sub.bill_from, s.sub.next_billing_date ?? s.sub.bill_from);
   }
 
   private current(planId: string, model: ChargeModel | null): PricePoint[] {
     if (model) return [{ validFrom: '1900-01-01', validTo: null, model }];
-    return priceScheduleFor(this.db, { customerId: this.s.sub.customer_id, planId, currency: this.s.sub.currency })
+    return priceScheduleFor(this.db, { customerId: this.s.sub.customer_id, planId, currency: this.s.sub.currency }, this.cache)
       .flatMap((p) => accountVolumePoints(this.db, this.s, planId, p, this.horizon));
   }
 
@@ -522,22 +523,46 @@ export interface ProposeOptions {
   billFrom?: IsoDate | null;
   prices?: PriceResolver;
   rounding?: 'half_up' | 'half_even';
+  /** Lookups shared within the caller's transaction (the billing run's batch). */
+  batch?: BatchLookups;
+}
+
+/**
+ * What the billing run looks up once for a whole batch (one transaction, a consistent store): price schedules and the
+ * order-delivered items of the batch's subscriptions.
+ */
+export interface BatchLookups {
+  prices: PriceScheduleCache;
+  /** Item ids delivered by recurring orders, over every subscription of the batch. */
+  delivered: ReadonlySet<string>;
+  /** Number series lookups (the batch's finalizations). */
+  numbering: NumberingCache;
+}
+
+export function batchLookups(db: Db, states: Iterable<SubState>): BatchLookups {
+  const subs: string[] = [];
+  const customers = new Set<string>();
+  for (const s of states) {
+    subs.push(s.sub.id);
+    customers.add(s.sub.customer_id);
+  }
+  return { prices: priceScheduleCache(db, [...customers]), delivered: orderDeliveredItemIds(db, subs), numbering: numberingCache() };
 }
 
 /**
  * Physical items that recurring orders deliver are charged by their orders (per delivery, per cycle or on shipment:
  * main/services/orders/billing-link.ts), never as recurring fees as well.
  */
-function withoutOrderDeliveredItems(db: Db, snap: SubscriptionSnapshot): SubscriptionSnapshot {
-  const delivered = orderDeliveredItemIds(db, [snap.id]);
+function withoutOrderDeliveredItems(db: Db, snap: SubscriptionSnapshot, known?: ReadonlySet<string>): SubscriptionSnapshot {
+  const delivered = known ?? orderDeliveredItemIds(db, [snap.id]);
   if (delivered.size === 0) return snap;
   return { ...snap, items: snap.items.filter((i) => !delivered.has(i.id)), changes: (snap.changes ?? []).filter((c) => !delivered.has(c.itemId)) };
 }
 
 /** Every line due by `targetDate` that is not billed yet (windowed), with the next date something is due. */
 export function propose(db: Db, s: SubState, targetDate: IsoDate, opts: ProposeOptions = {}): Proposal {
-  const prices = opts.prices ?? new PriceResolver(db, s, targetDate);
-  const full = withoutOrderDeliveredItems(db, toSnapshot(s, prices));
+  const prices = opts.prices ?? new PriceResolver(db, s, targetDate, opts.batch?.prices);
+  const full = withoutOrderDeliveredItems(db, toSnapshot(s, prices), opts.batch?.delivered);
   const { snapshot, windowStart } = applyWindow(full, opts.billFrom === undefined ? s.sub.bill_from : opts.billFrom);
   const existing = opts.existing ?? existingLines(db, s.sub.id, windowStart);
   // Every usage window of the visited periods, billed ones included: the generator compares what a billed period

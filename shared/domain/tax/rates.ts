@@ -109,10 +109,25 @@ const inForce = (e: TaxRateEntry, date: IsoDate | undefined): boolean =>
  * The rate (percent string) for country × category on `date` (absent: the rate currently in the table),
  * the override table first. Null when neither table has one.
  */
+/** DEFAULT_TAX_RATES (frozen) by `COUNTRY|category`, in table order: taxRateFor runs for every invoice line. */
+let defaultIndex: Map<string, TaxRateEntry[]> | null = null;
+function defaultsFor(c: string, category: string): readonly TaxRateEntry[] {
+  if (!defaultIndex) {
+    defaultIndex = new Map();
+    for (const e of DEFAULT_TAX_RATES) {
+      const k = `${e.country.toUpperCase()}|${e.category}`;
+      const xs = defaultIndex.get(k);
+      if (xs) xs.push(e);
+      else defaultIndex.set(k, [e]);
+    }
+  }
+  return defaultIndex.get(`${c}|${category}`) ?? [];
+}
+
 export function taxRateFor(country: string, category: string, date?: IsoDate, overrides: readonly TaxRateEntry[] = []): string | null {
   const c = country.toUpperCase();
-  for (const table of [overrides, DEFAULT_TAX_RATES]) {
-    const hits = table.filter((e) => e.country.toUpperCase() === c && e.category === category);
+  for (const table of [overrides, null]) {
+    const hits = table === null ? defaultsFor(c, category) : table.filter((e) => e.country.toUpperCase() === c && e.category === category);
     if (hits.length === 0) continue;
     const hit = hits.filter((e) => inForce(e, date)).sort((a, b) => (b.validFrom ?? '').localeCompare(a.validFrom ?? ''))[0];
     if (hit) return hit.rate;
