@@ -2,23 +2,10 @@
  * Small helpers over a better-sqlite3 connection: a per-connection prepared statement cache (the billing run and
  * the services prepare each SQL text once per connection), JSON columns, and the billing settings.
  */
-import type BetterSqlite3 from 'better-sqlite3';
 import type { BillingSettings } from '../../../shared/api/ops/billing';
 
-export type Db = BetterSqlite3.Database;
-
-const cache = new WeakMap<Db, Map<string, BetterSqlite3.Statement>>();
-
-/** The prepared statement for `sql` on this connection (prepared once). */
-export function st(db: Db, sql: string): BetterSqlite3.Statement {
-  let m = cache.get(db);
-  if (!m) cache.set(db, (m = new Map()));
-  let s = m.get(sql);
-  if (!s) m.set(sql, (s = db.prepare(sql)));
-  return s;
-}
-
-export const json = (v: unknown): string => JSON.stringify(v);
+export { st, json, type Db } from '../../db/sql';
+import { st, type Db } from '../../db/sql';
 export function parseJson<T>(s: string | null | undefined, fallback: T): T {
   if (s === null || s === undefined || s === '') return fallback;
   return JSON.parse(s) as T;

@@ -2,23 +2,11 @@
  * Raw better-sqlite3 access for the orders module (tables of migration 0006). Statements run on ctx.raw, i.e. inside
  * the operation's transaction. Prepared statements are cached per connection.
  */
-import type BetterSqlite3 from 'better-sqlite3';
 import type { IsoDate } from '../../../shared/domain/billing/dates';
 import type { DeliverySchedule, InvoicingMode, OccurrenceOverrides, OrderStatus } from '../../../shared/domain/orders';
 
-export type Db = BetterSqlite3.Database;
-
-const cache = new WeakMap<Db, Map<string, BetterSqlite3.Statement>>();
-/** A prepared statement, cached per connection. */
-export function st(db: Db, sql: string): BetterSqlite3.Statement {
-  let m = cache.get(db);
-  if (!m) cache.set(db, (m = new Map()));
-  let s = m.get(sql);
-  if (!s) m.set(sql, (s = db.prepare(sql)));
-  return s;
-}
-
-export const json = (v: unknown): string => JSON.stringify(v);
+export { st, json, type Db } from '../../db/sql';
+import { json, st, type Db } from '../../db/sql';
 export function parseJson<T>(s: string | null | undefined, fallback: T): T {
   if (s === null || s === undefined || s === '') return fallback;
   try {
