@@ -4,8 +4,13 @@
  * continues on the next page with its header repeated; footer and "Page x of y" are drawn on
  * every page at the end (buffered pages).
  */
-import { existsSync, readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
+import {
+  BODY_BOTTOM, CELL_PAD, CONTENT_W, defaultFonts, type Doc, drawMark, FOOTER_TOP, heightOf, hline, INK, M_LEFT, M_RIGHT, MUTED,
+  PAGE_W, RULE, text, ZEBRA,
+} from './pdf-kit';
+
+export { DEFAULT_FONT_DIR } from './pdf-kit';
 import { decStr, formatMinor, minorUnits } from '../../shared/domain/money';
 import {
   defaultExemption,
@@ -16,7 +21,6 @@ import {
   type TaxCategoryCode,
 } from '../../shared/domain/documents';
 
-export const DEFAULT_FONT_DIR = '/usr/share/fonts/truetype/dejavu';
 
 export type PdfLocale = 'en' | 'de';
 
@@ -300,15 +304,6 @@ function padFrac(s: string, digits: number): string {
 // ---------------------------------------------------------------------------------------------
 // Fonts (read once per process)
 
-let fontCache: { regular: Buffer; bold: Buffer } | null | undefined;
-
-function defaultFonts(): { regular: Buffer; bold: Buffer } | null {
-  if (fontCache !== undefined) return fontCache;
-  const regular = `${DEFAULT_FONT_DIR}/DejaVuSans.ttf`;
-  const bold = `${DEFAULT_FONT_DIR}/DejaVuSans-Bold.ttf`;
-  fontCache = existsSync(regular) && existsSync(bold) ? { regular: readFileSync(regular), bold: readFileSync(bold) } : null;
-  return fontCache;
-}
 
 /**
  * Parsing a TTF (fontkit) costs ~20 ms per font and document. pdfkit accepts an already parsed
@@ -334,20 +329,8 @@ export function hasUnicodeFont(): boolean {
 // ---------------------------------------------------------------------------------------------
 // Layout constants
 
-const PAGE_W = 595.28;
-const PAGE_H = 841.89;
-const M_LEFT = 50;
-const M_RIGHT = 50;
-const CONTENT_W = PAGE_W - M_LEFT - M_RIGHT;
-const FOOTER_TOP = PAGE_H - 78; // footer rule
-const BODY_BOTTOM = FOOTER_TOP - 14; // content must end above this
 
-const INK = '#1f2937';
-const MUTED = '#6b7280';
-const RULE = '#d1d5db';
-const ZEBRA = '#f5f7fa';
 
-type Doc = PDFKit.PDFDocument;
 
 interface Ctx {
   doc: Doc;
@@ -424,48 +407,9 @@ export async function toPdf(d: InvoiceDocument, opts: PdfOptions = {}): Promise<
 // ---------------------------------------------------------------------------------------------
 // Drawing helpers
 
-function text(
-  c: Ctx,
-  s: string,
-  x: number,
-  y: number,
-  o: { width?: number; align?: 'left' | 'right' | 'center'; size?: number; bold?: boolean; color?: string; lineGap?: number } = {},
-): number {
-  const { doc } = c;
-  doc.font(o.bold ? c.bold : c.regular).fontSize(o.size ?? 9).fillColor(o.color ?? INK);
-  const width = o.width ?? CONTENT_W;
-  doc.text(s, x, y, { width, align: o.align ?? 'left', lineGap: o.lineGap ?? 1 });
-  return doc.y;
-}
 
-function heightOf(c: Ctx, s: string, width: number, size: number, bold = false, lineGap = 1): number {
-  c.doc.font(bold ? c.bold : c.regular).fontSize(size);
-  return c.doc.heightOfString(s, { width, lineGap });
-}
 
-function hline(c: Ctx, y: number, x1 = M_LEFT, x2 = PAGE_W - M_RIGHT, color = RULE, width = 0.6): void {
-  c.doc.save().moveTo(x1, y).lineTo(x2, y).lineWidth(width).strokeColor(color).stroke().restore();
-}
 
-function drawMark(c: Ctx, x: number, y: number, size: number): void {
-  const { doc } = c;
-  if (c.logo) {
-    doc.image(c.logo, x, y, { fit: [size * 4, size], valign: 'center' });
-    return;
-  }
-  // A simple vector mark: rounded square with three rising bars ("cadence").
-  doc.save();
-  doc.roundedRect(x, y, size, size, size * 0.22).fill(c.accent);
-  const barW = size * 0.14;
-  const gap = size * 0.1;
-  const base = y + size * 0.76;
-  const heights = [0.3, 0.46, 0.62];
-  const startX = x + (size - (3 * barW + 2 * gap)) / 2;
-  heights.forEach((h, i) => {
-    doc.roundedRect(startX + i * (barW + gap), base - size * h, barW, size * h, barW / 2).fill('#ffffff');
-  });
-  doc.restore();
-}
 
 function addressLines(p: DocumentParty, locale: PdfLocale, homeCountry?: string): string[] {
   const a = p.address;
@@ -587,7 +531,6 @@ function columns(c: Ctx): Col[] {
   return cols;
 }
 
-const CELL_PAD = 4;
 
 function drawTableHeader(c: Ctx, cols: Col[]): void {
   const y = c.y;

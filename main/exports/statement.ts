@@ -7,13 +7,15 @@
  * with a running balance (opening balance first, closing balance last), the aging of what is open at the
  * period end and the open items.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import type { DocumentBuyer, DocumentParty } from '../../shared/domain/documents';
 import { AGING_BUCKETS } from '../../shared/domain/finance/aging';
 import type { Statement, StatementLine, StatementLineKind } from '../../shared/domain/finance/statement';
 import { formatMinor } from '../../shared/domain/money';
-import { DEFAULT_FONT_DIR } from './pdf';
+import {
+  BODY_BOTTOM, CELL_PAD, CONTENT_W, defaultFonts, type Doc, drawMark, FOOTER_TOP, heightOf, hline, INK, M_LEFT, MUTED, RULE,
+  text, ZEBRA,
+} from './pdf-kit';
 
 export interface StatementPdfOptions {
   accentColor?: string;
@@ -32,17 +34,6 @@ export interface StatementPdfInput {
   buyer: DocumentBuyer;
 }
 
-const PAGE_W = 595.28;
-const PAGE_H = 841.89;
-const M_LEFT = 50;
-const CONTENT_W = PAGE_W - 2 * M_LEFT;
-const FOOTER_TOP = PAGE_H - 78;
-const BODY_BOTTOM = FOOTER_TOP - 14;
-const INK = '#1f2937';
-const MUTED = '#6b7280';
-const RULE = '#d1d5db';
-const ZEBRA = '#f5f7fa';
-const CELL_PAD = 4;
 
 const SYMBOLS: Record<string, string> = { EUR: '€', USD: '$', GBP: '£', JPY: '¥', INR: '₹' };
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -53,7 +44,6 @@ const COUNTRY_NAMES: Record<string, string> = {
   IE: 'Ireland', GB: 'United Kingdom', US: 'United States', CA: 'Canada', JP: 'Japan', AU: 'Australia',
 };
 
-type Doc = PDFKit.PDFDocument;
 
 interface Ctx {
   doc: Doc;
@@ -69,14 +59,6 @@ interface Ctx {
   y: number;
 }
 
-let fontCache: { regular: Buffer; bold: Buffer } | null | undefined;
-function defaultFonts(): { regular: Buffer; bold: Buffer } | null {
-  if (fontCache !== undefined) return fontCache;
-  const regular = `${DEFAULT_FONT_DIR}/DejaVuSans.ttf`;
-  const bold = `${DEFAULT_FONT_DIR}/DejaVuSans-Bold.ttf`;
-  fontCache = existsSync(regular) && existsSync(bold) ? { regular: readFileSync(regular), bold: readFileSync(bold) } : null;
-  return fontCache;
-}
 
 const group = (s: string) => {
   const neg = s.startsWith('-');
@@ -101,42 +83,9 @@ function date(iso: string | undefined): string {
   return m ? `${m[3]} ${MONTHS[Number(m[2]) - 1]} ${m[1]}` : iso;
 }
 
-function text(
-  c: Ctx,
-  s: string,
-  x: number,
-  y: number,
-  o: { width?: number; align?: 'left' | 'right' | 'center'; size?: number; bold?: boolean; color?: string; lineGap?: number } = {},
-): number {
-  c.doc.font(o.bold ? c.bold : c.regular).fontSize(o.size ?? 9).fillColor(o.color ?? INK);
-  c.doc.text(s, x, y, { width: o.width ?? CONTENT_W, align: o.align ?? 'left', lineGap: o.lineGap ?? 1 });
-  return c.doc.y;
-}
 
-function heightOf(c: Ctx, s: string, width: number, size: number, bold = false): number {
-  c.doc.font(bold ? c.bold : c.regular).fontSize(size);
-  return c.doc.heightOfString(s, { width, lineGap: 1 });
-}
 
-function hline(c: Ctx, y: number, x1 = M_LEFT, x2 = M_LEFT + CONTENT_W, color = RULE, width = 0.6): void {
-  c.doc.save().moveTo(x1, y).lineTo(x2, y).lineWidth(width).strokeColor(color).stroke().restore();
-}
 
-function drawMark(c: Ctx, x: number, y: number, size: number): void {
-  const { doc } = c;
-  if (c.logo) {
-    doc.image(c.logo, x, y, { fit: [size * 4, size], valign: 'center' });
-    return;
-  }
-  doc.save();
-  doc.roundedRect(x, y, size, size, size * 0.22).fill(c.accent);
-  const barW = size * 0.14;
-  const gap = size * 0.1;
-  const base = y + size * 0.76;
-  const startX = x + (size - (3 * barW + 2 * gap)) / 2;
-  [0.3, 0.46, 0.62].forEach((h, i) => doc.roundedRect(startX + i * (barW + gap), base - size * h, barW, size * h, barW / 2).fill('#ffffff'));
-  doc.restore();
-}
 
 /** Renders the statement and returns the PDF bytes. */
 export async function statementPdf(input: StatementPdfInput, opts: StatementPdfOptions = {}): Promise<Buffer> {

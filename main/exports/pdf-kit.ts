@@ -1,0 +1,85 @@
+/**
+ * What the invoice PDF (pdf.ts) and the statement of account (statement.ts) share: the A4 page geometry, the
+ * colours, the default Unicode fonts (read once per process) and the drawing primitives.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+
+export type Doc = PDFKit.PDFDocument;
+
+export const DEFAULT_FONT_DIR = '/usr/share/fonts/truetype/dejavu';
+
+export const PAGE_W = 595.28;
+export const PAGE_H = 841.89;
+export const M_LEFT = 50;
+export const M_RIGHT = 50;
+export const CONTENT_W = PAGE_W - M_LEFT - M_RIGHT;
+export const FOOTER_TOP = PAGE_H - 78; // footer rule
+export const BODY_BOTTOM = FOOTER_TOP - 14; // content must end above this
+export const CELL_PAD = 4;
+
+export const INK = '#1f2937';
+export const MUTED = '#6b7280';
+export const RULE = '#d1d5db';
+export const ZEBRA = '#f5f7fa';
+
+/** The part of a renderer's context the primitives need. */
+export interface PdfCanvas {
+  doc: Doc;
+  regular: string;
+  bold: string;
+  accent: string;
+  logo?: Buffer;
+}
+
+let fontCache: { regular: Buffer; bold: Buffer } | null | undefined;
+
+/** DejaVu Sans regular and bold when installed (fonts-dejavu-core), else null (Helvetica fallback). */
+export function defaultFonts(): { regular: Buffer; bold: Buffer } | null {
+  if (fontCache !== undefined) return fontCache;
+  const regular = `${DEFAULT_FONT_DIR}/DejaVuSans.ttf`;
+  const bold = `${DEFAULT_FONT_DIR}/DejaVuSans-Bold.ttf`;
+  fontCache = existsSync(regular) && existsSync(bold) ? { regular: readFileSync(regular), bold: readFileSync(bold) } : null;
+  return fontCache;
+}
+
+export interface TextOptions {
+  width?: number;
+  align?: 'left' | 'right' | 'center';
+  size?: number;
+  bold?: boolean;
+  color?: string;
+  lineGap?: number;
+}
+
+/** Draws text and returns the y below it. */
+export function text(c: PdfCanvas, s: string, x: number, y: number, o: TextOptions = {}): number {
+  c.doc.font(o.bold ? c.bold : c.regular).fontSize(o.size ?? 9).fillColor(o.color ?? INK);
+  c.doc.text(s, x, y, { width: o.width ?? CONTENT_W, align: o.align ?? 'left', lineGap: o.lineGap ?? 1 });
+  return c.doc.y;
+}
+
+export function heightOf(c: PdfCanvas, s: string, width: number, size: number, bold = false, lineGap = 1): number {
+  c.doc.font(bold ? c.bold : c.regular).fontSize(size);
+  return c.doc.heightOfString(s, { width, lineGap });
+}
+
+export function hline(c: PdfCanvas, y: number, x1 = M_LEFT, x2 = PAGE_W - M_RIGHT, color = RULE, width = 0.6): void {
+  c.doc.save().moveTo(x1, y).lineTo(x2, y).lineWidth(width).strokeColor(color).stroke().restore();
+}
+
+/** The seller's logo when given, else a vector mark: a rounded square with three rising bars ("cadence"). */
+export function drawMark(c: PdfCanvas, x: number, y: number, size: number): void {
+  const { doc } = c;
+  if (c.logo) {
+    doc.image(c.logo, x, y, { fit: [size * 4, size], valign: 'center' });
+    return;
+  }
+  doc.save();
+  doc.roundedRect(x, y, size, size, size * 0.22).fill(c.accent);
+  const barW = size * 0.14;
+  const gap = size * 0.1;
+  const base = y + size * 0.76;
+  const startX = x + (size - (3 * barW + 2 * gap)) / 2;
+  [0.3, 0.46, 0.62].forEach((h, i) => doc.roundedRect(startX + i * (barW + gap), base - size * h, barW, size * h, barW / 2).fill('#ffffff'));
+  doc.restore();
+}
