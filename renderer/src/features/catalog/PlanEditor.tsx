@@ -16,45 +16,30 @@ import { confirm } from '../../components/confirm';
 import { CodePicker, IntegerInput, SelectInput, SwitchInput, TextInput } from '../../components/fields';
 import { FormProvider, type FormApi, useForm } from '../../components/form';
 import { FormBanner } from '../../components/FormBanner';
-import { focusFirstField, FormDrawer, FormSection } from '../../components/FormDrawer';
+import { FormDrawer, FormSection } from '../../components/FormDrawer';
 import { formatDateTime } from '../../components/format';
 import type { CodeOption } from '../../components/reference';
 import { activeChip } from '../../components/StatusChip';
 import { toast } from '../../components/toasts';
 import { useSave } from '../../components/useSave';
-import { checkPlan, INTERVAL_OPTIONS, newPlanValues, type Plan, planValuesOf, type PlanValues, toPlanCreate, toPlanPatch } from './model';
+import { checkPlan, INTERVAL_OPTIONS, newPlanValues, planValuesOf, type PlanValues, toPlanCreate, toPlanPatch } from './model';
 import { PriceEditor } from './pricing/PriceEditor';
+import { useEditedRecord } from '../../components/useEditedRecord';
 
 const grid2 = { display: 'grid', gridTemplateColumns: 'repeat(2, minmax(0, 1fr))', columnGap: 2, rowGap: 2 } as const;
 
 export function PlanEditor({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: () => void }) {
   const editing = id !== 'new';
   const defaultCurrency = useAppStore((s) => s.settings?.defaultCurrency) ?? 'EUR';
-  const [plan, setPlan] = useState<Plan | null>(null);
   const [products, setProducts] = useState<CodeOption[] | null>(null);
   const form = useForm<PlanValues>(newPlanValues(defaultCurrency));
   const save = useSave(form as FormApi<unknown>, 'plan');
   const { reset } = form;
   const { setBanner } = save;
 
-  const load = async () => {
-    try {
-      const p = await invoke('plans.get', { id });
-      setPlan(p);
-      reset(planValuesOf(p));
-      setBanner(null);
-    } catch (e) {
-      setBanner({ severity: 'error', message: (e as Error).message });
-    }
-  };
-  /** "Reload latest" removes itself with the banner: put the focus back into the form. */
-  const reloadAndFocus = (button: HTMLElement) => {
-    const formEl = button.closest('form');
-    void load().then(() => focusFirstField(formEl));
-  };
-  useEffect(() => {
-    if (editing) void load();
-  }, [id]);
+  const { record: plan, reloadAndFocus } = useEditedRecord({
+    id, editing, fetch: (rid) => invoke('plans.get', { id: rid }), toValues: planValuesOf, reset, setBanner,
+  });
   useEffect(() => {
     invoke('products.list', { active: 'all', limit: 10000, sortBy: 'name' })
       .then((page) => setProducts(page.items.map((p) => ({ code: p.id, name: `${p.name} (${p.sku})${p.active ? '' : ' — archived'}` }))))

@@ -5,47 +5,31 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
-import { useEffect, useState } from 'react';
 import { invoke } from '../../api/client';
 import { confirm } from '../../components/confirm';
 import { SelectInput, SwitchInput, TextInput } from '../../components/fields';
 import { FormProvider, type FormApi, useForm } from '../../components/form';
 import { FormBanner } from '../../components/FormBanner';
-import { focusFirstField, FormDrawer, FormSection } from '../../components/FormDrawer';
+import { FormDrawer, FormSection } from '../../components/FormDrawer';
 import { formatDateTime } from '../../components/format';
 import { activeChip } from '../../components/StatusChip';
 import { toast } from '../../components/toasts';
 import { useSave } from '../../components/useSave';
-import { checkProduct, KIND_OPTIONS, newProductValues, type Product, productValuesOf, type ProductValues, TAX_CATEGORY_OPTIONS, toProductInput, UNIT_OPTIONS } from './model';
+import { checkProduct, KIND_OPTIONS, newProductValues, productValuesOf, type ProductValues, TAX_CATEGORY_OPTIONS, toProductInput, UNIT_OPTIONS } from './model';
+import { useEditedRecord } from '../../components/useEditedRecord';
 
 const grid2 = { display: 'grid', gridTemplateColumns: 'repeat(2, minmax(0, 1fr))', columnGap: 2, rowGap: 2 } as const;
 
 export function ProductEditor({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: () => void }) {
   const editing = id !== 'new';
-  const [product, setProduct] = useState<Product | null>(null);
   const form = useForm<ProductValues>(newProductValues());
   const save = useSave(form as FormApi<unknown>, 'product');
   const { reset } = form;
   const { setBanner } = save;
 
-  const load = async () => {
-    try {
-      const p = await invoke('products.get', { id });
-      setProduct(p);
-      reset(productValuesOf(p));
-      setBanner(null);
-    } catch (e) {
-      setBanner({ severity: 'error', message: (e as Error).message });
-    }
-  };
-  /** "Reload latest" removes itself with the banner: put the focus back into the form. */
-  const reloadAndFocus = (button: HTMLElement) => {
-    const formEl = button.closest('form');
-    void load().then(() => focusFirstField(formEl));
-  };
-  useEffect(() => {
-    if (editing) void load();
-  }, [id]);
+  const { record: product, reloadAndFocus } = useEditedRecord({
+    id, editing, fetch: (rid) => invoke('products.get', { id: rid }), toValues: productValuesOf, reset, setBanner,
+  });
 
   const submit = () =>
     save.run(

@@ -13,7 +13,7 @@ import { confirm } from '../../components/confirm';
 import { ChipsInput, CodePicker, CountryPicker, CurrencyPicker, IntegerInput, SelectInput, TextInput } from '../../components/fields';
 import { FormProvider, type FormApi, useForm } from '../../components/form';
 import { FormBanner } from '../../components/FormBanner';
-import { focusFirstField, FormDrawer, FormSection } from '../../components/FormDrawer';
+import { FormDrawer, FormSection } from '../../components/FormDrawer';
 import { formatDateTime } from '../../components/format';
 import type { CodeOption } from '../../components/reference';
 import { StatusChip } from '../../components/StatusChip';
@@ -23,7 +23,8 @@ import { ContractPricingPanel } from '../pricing/ContractPricingPanel';
 import { LocationsPanel } from '../orders/LocationsPanel';
 import { CustomerBillingPanel } from '../subscriptions/CustomerBillingPanel';
 import { ContactsEditor } from './ContactsEditor';
-import { checkCustomer, type Customer, type CustomerValues, newCustomerValues, TAX_STATUS_OPTIONS, toCreateInput, toUpdatePatch, valuesOf } from './model';
+import { checkCustomer, type CustomerValues, newCustomerValues, TAX_STATUS_OPTIONS, toCreateInput, toUpdatePatch, valuesOf } from './model';
+import { useEditedRecord } from '../../components/useEditedRecord';
 
 const grid2 = { display: 'grid', gridTemplateColumns: 'repeat(2, minmax(0, 1fr))', columnGap: 2, rowGap: 2 } as const;
 const full = { gridColumn: '1 / -1' } as const;
@@ -31,32 +32,15 @@ const full = { gridColumn: '1 / -1' } as const;
 export function CustomerEditor({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: () => void }) {
   const editing = id !== 'new';
   const settings = useAppStore((s) => s.settings);
-  const [customer, setCustomer] = useState<Customer | null>(null);
   const [parents, setParents] = useState<CodeOption[]>([]);
   const form = useForm<CustomerValues>(newCustomerValues({ country: settings?.companyCountry, currency: settings?.defaultCurrency }));
   const save = useSave(form as FormApi<unknown>, 'customer');
   const { reset } = form;
   const { setBanner } = save;
 
-  const load = async () => {
-    try {
-      const c = await invoke('customers.get', { id });
-      setCustomer(c);
-      reset(valuesOf(c));
-      setBanner(null);
-    } catch (e) {
-      setBanner({ severity: 'error', message: (e as Error).message });
-    }
-  };
-  /** "Reload latest" removes itself with the banner: put the focus back into the form. */
-  const reloadAndFocus = (button: HTMLElement) => {
-    const formEl = button.closest('form');
-    void load().then(() => focusFirstField(formEl));
-  };
-
-  useEffect(() => {
-    if (editing) void load();
-  }, [id]); // load only depends on id
+  const { record: customer, setRecord: setCustomer, reloadAndFocus } = useEditedRecord({
+    id, editing, fetch: (rid) => invoke('customers.get', { id: rid }), toValues: valuesOf, reset, setBanner,
+  });
 
   // Settings may arrive after a deep link opened the editor: apply the defaults if nothing was typed yet.
   const settingsLoaded = !!settings;
