@@ -29,6 +29,8 @@ export async function openStore(file: string): Promise<OpenedStore> {
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 10000');
       db.pragma('synchronous = NORMAL');
+      // Savepoints (nested transactions) journal every page they touch: in memory, not in a temp file.
+      db.pragma('temp_store = MEMORY');
     },
   });
   await ds.initialize();

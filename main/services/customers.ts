@@ -147,8 +147,8 @@ export const customerHandlers: HandlerMap<CustomerOps> = {
       const s = `%${input.search.replace(/[%_\\]/g, (m) => '\\' + m)}%`;
       qb.andWhere(`(c.name LIKE :s ESCAPE '\\' OR c.number LIKE :s ESCAPE '\\' OR c.email LIKE :s ESCAPE '\\' OR IFNULL(c.vat_id,'') LIKE :s ESCAPE '\\')`, { s });
     }
-    const col: Record<string, string> = { name: 'c.name', number: 'c.number', country: 'c.country', currency: 'c.currency', createdAt: 'c.created_at', updatedAt: 'c.updated_at' };
-    qb.orderBy(col[input.sortBy] ?? 'c.name', input.sortDir === 'desc' ? 'DESC' : 'ASC').addOrderBy('c.id', 'ASC');
+    const col: Record<string, string> = { name: 'c.name COLLATE NOCASE', number: 'c.number', country: 'c.country', currency: 'c.currency', createdAt: 'c.created_at', updatedAt: 'c.updated_at' };
+    qb.orderBy(col[input.sortBy] ?? 'c.name COLLATE NOCASE', input.sortDir === 'desc' ? 'DESC' : 'ASC').addOrderBy('c.id', 'ASC');
     const [rows, total] = await qb.skip(input.offset).take(input.limit).getManyAndCount();
     return { items: rows.map(toCustomer), total, offset: input.offset, limit: input.limit };
   },

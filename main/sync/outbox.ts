@@ -127,25 +127,27 @@ function stmt(raw: BetterSqlite3.Database, key: SqlKey): BetterSqlite3.Statement
 
 // ---------------------------------------------------------------- writing (services)
 /**
- * Appends an event for an aggregate. Call it inside the service's transaction (it nests as a savepoint;
- * outside a transaction it opens its own), so the change and its event commit or roll back together.
+ * Appends an event for an aggregate. Call it inside the service's transaction (outside a transaction it opens
+ * its own), so the change and its event commit or roll back together.
  * aggregate_seq = previous max + 1 for this aggregate; idempotency key = `${type}:${id}:${seq}`.
  */
 export function enqueueOutbox(raw: BetterSqlite3.Database, clockNowIso: string, input: EnqueueInput): OutboxRow {
   const { aggregateType, aggregateId, eventType, payload } = input;
   if (!aggregateType || !aggregateId || !eventType) throw new Error('enqueueOutbox: aggregateType, aggregateId and eventType are required');
   const json = JSON.stringify(payload ?? null);
-  return raw.transaction((): OutboxRow => {
+  const write = (): OutboxRow => {
     const { m } = stmt(raw, 'maxSeq').get(aggregateType, aggregateId) as { m: number | null };
     const seq = (m ?? 0) + 1;
     const id = newId();
     const idempotencyKey = `${aggregateType}:${aggregateId}:${seq}`;
     stmt(raw, 'insert').run(id, idempotencyKey, aggregateType, aggregateId, seq, eventType, json, clockNowIso);
     return {
-      id, idempotencyKey, aggregateType, aggregateId, aggregateSeq: seq, eventType, payload: JSON.parse(json) as unknown,
+      id, idempotencyKey, aggregateType, aggregateId, aggregateSeq: seq, eventType, payload: payload ?? null,
       status: 'pending', attempts: 0, nextAttemptAt: null, lastError: null, createdAt: clockNowIso, sentAt: null,
     };
-  })();
+  };
+  // Inside the caller's transaction no savepoint is needed: the one write is a single INSERT, atomic by itself.
+  return raw.inTransaction ? write() : raw.transaction(write)();
 }
 
 // ---------------------------------------------------------------- reading

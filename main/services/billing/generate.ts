@@ -15,7 +15,7 @@ import { type Db } from './db';
 import {
   addLinesToDraft, customerRow, finalizeInvoice, insertDraft, lineFromProposal, openRunDraft, Products, taxOptionsFor, writeLines, type Finalized, type InvoiceRow, type LineRow, type PartySnapshot,
 } from './invoicing';
-import { catchUpLifecycle, saveSub } from './lifecycle';
+import { catchUpLifecycle, saveSubAfterRun } from './lifecycle';
 import {
   aggregateUsage, isTransactionPriced, nextEventDate, propose, termBoundary, type BatchLookups, type Proposal, type SubState,
 } from './state';
@@ -53,6 +53,7 @@ export interface BillOutcome {
 /** The billing run's work for one subscription (inside the batch transaction). */
 export function billSubscription(ctx: BillContext, s: SubState): BillOutcome {
   const { db, nowIso, targetDate: T, settings } = ctx;
+  const loaded = { ...s.sub };
   catchUpLifecycle(db, s, T, nowIso);
   const p = propose(db, s, T, { rounding: undefined, ...(ctx.batch ? { batch: ctx.batch } : {}) });
   const lines = p.result.lines;
@@ -73,7 +74,7 @@ export function billSubscription(ctx: BillContext, s: SubState): BillOutcome {
   settle(s, p, T, nowIso);
   s.sub.last_run_id = ctx.runId;
   s.sub.billing_error = null;
-  saveSub(db, s.sub);
+  saveSubAfterRun(db, loaded, s.sub);
   const finalized = invoiceId && ctx.finalizeNow ? finalizeInvoice(db, invoiceId, nowIso, settings, { ...(ctx.seller ? { seller: ctx.seller } : {}), ...(pendingLines ? { pendingLines } : {}), ...(pendingDraft ? { pendingDraft } : {}), ...(ctx.batch ? { numbering: ctx.batch.numbering } : {}) }) : null;
   return {
     finalized,

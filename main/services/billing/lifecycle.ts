@@ -137,3 +137,21 @@ const SAVE_SQL = `UPDATE subscriptions SET status = @status, trial_end = @trial_
 export function saveSub(db: Db, sub: SubRow): void {
   st(db, SAVE_SQL).run(sub);
 }
+
+/** The columns a billing run moves on every subscription it bills (none of them indexed but next_billing_date). */
+const RUN_COLUMNS = ['next_billing_date', 'bill_from', 'status_checked_through', 'price_locks', 'last_run_id', 'billing_error', 'updated_at'] as const;
+const SAVE_RUN_SQL = `UPDATE subscriptions SET ${RUN_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`;
+const RUN_SET: ReadonlySet<string> = new Set(RUN_COLUMNS);
+
+/**
+ * Saves a subscription the billing run has processed: when only the run's own columns changed since `before` (the
+ * row as loaded), a narrow UPDATE (SQLite then leaves the status and renewal indexes alone); otherwise every column.
+ */
+export function saveSubAfterRun(db: Db, before: Readonly<SubRow>, sub: SubRow): void {
+  for (const k of Object.keys(sub) as (keyof SubRow)[]) {
+    if (!RUN_SET.has(k) && sub[k] !== before[k]) return saveSub(db, sub);
+  }
+  const row: Record<string, unknown> = { id: sub.id };
+  for (const c of RUN_COLUMNS) row[c] = sub[c];
+  st(db, SAVE_RUN_SQL).run(row);
+}

@@ -5,8 +5,9 @@
  * 1. Start — or resume the unfinished run, with ITS fixed timestamp (`run_at`): everything is billed as of that
  *    instant, so a retry computes exactly the same lines.
  * 2. generate — one indexed range scan selects the subscriptions due (`next_billing_date <= target date`); they are
- *    processed in batches (settings.batchSize, default 200), one transaction per batch, one savepoint per
- *    subscription (a failure is logged and skips that subscription only). A subscription gets one draft invoice per
+ *    processed in batches (settings.batchSize, default 200), one transaction per batch. A failing subscription is
+ *    logged and skips that subscription only: the batch is first billed without savepoints and, when one subscription
+ *    fails, rolled back and billed again with one savepoint per subscription. A subscription gets one draft invoice per
  *    run (lines are appended to its open run draft: all periods due since it was last billed — catch-up after days
  *    offline). Each processed subscription gets its next billing date, so it drops out of the selection: a crash
  *    loses at most the uncommitted batch and the restarted run continues where it stopped.
@@ -73,6 +74,13 @@ export interface RunOptions {
   owner?: string;
   /** Decides whether an unfinished run owned by someone else may be taken over (default: its owner process is gone or silent for 5 min). */
   canTakeOver?: (run: RunRow, now: Date) => boolean;
+}
+
+/** A subscription failed on a batch's fast path: the batch is rolled back and billed again, carefully. */
+class CarefulRetry extends Error {
+  constructor(readonly failure: unknown) {
+    super('retry the batch with a savepoint per subscription');
+  }
 }
 
 export class RunBusyError extends Error {
@@ -182,48 +190,63 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
       const seller = sellerSnapshot(db);
       // Without a grace period each invoice is finalized in the transaction that generates it.
       const ctx: BillContext = { db, nowIso: runAt, targetDate: T, settings, runId, products: new Products(db), seller, finalizeNow: finalize && settings.graceHours === 0 };
-      for (const batch of chunks(due, batchSize)) {
-        await lock(() => db.transaction(() => {
-          const states = loadStates(db, batch);
-          const bctx: BillContext = { ...ctx, batch: batchLookups(db, states.values()) };
-          for (const id of batch) {
-            const s = states.get(id);
-            if (!s || s.sub.next_billing_date === null || s.sub.next_billing_date > T || s.sub.last_run_id === runId) continue;
-            counters.processed++;
-            const sub = s.sub;
-            try {
-              const r = db.transaction(() => billSubscription(bctx, s))();
-              if (r.lines > 0) {
-                counters.billed++;
-                counters.lines_created += r.lines;
-                counters.invoices_created += 1;
+      /**
+       * One batch, one transaction. Fast path (careful = false): no savepoint per subscription; the first failure
+       * aborts the attempt (the transaction rolls back, the counters are restored) and the batch is billed again with a
+       * savepoint per subscription (careful = true), so the failing one is logged and skipped and the others billed.
+       * Both attempts bill as of the run's fixed timestamp: the result is the same.
+       */
+      const billBatch = (batch: readonly string[], careful: boolean) => db.transaction(() => {
+        const states = loadStates(db, batch);
+        const bctx: BillContext = { ...ctx, batch: batchLookups(db, states.values()) };
+        for (const id of batch) {
+          const s = states.get(id);
+          if (!s || s.sub.next_billing_date === null || s.sub.next_billing_date > T || s.sub.last_run_id === runId) continue;
+          counters.processed++;
+          const sub = s.sub;
+          try {
+            const r = careful ? db.transaction(() => billSubscription(bctx, s))() : billSubscription(bctx, s);
+            if (r.lines > 0) {
+              counters.billed++;
+              counters.lines_created += r.lines;
+              counters.invoices_created += 1;
+              logEntry(db, runId, runAt, {
+                outcome: 'billed', subscriptionId: id, customerId: sub.customer_id, invoiceId: r.invoiceId, lines: r.lines, amountMinor: r.amountMinor, currency: r.currency,
+                message: `${r.lines} line(s) billed through ${T}; next billing ${r.nextBillingDate ?? 'none'}${r.unresolved.length ? `; unresolved: ${r.unresolved.join('; ')}` : ''}`,
+              });
+              if (r.finalized) {
+                counters.finalized++;
                 logEntry(db, runId, runAt, {
-                  outcome: 'billed', subscriptionId: id, customerId: sub.customer_id, invoiceId: r.invoiceId, lines: r.lines, amountMinor: r.amountMinor, currency: r.currency,
-                  message: `${r.lines} line(s) billed through ${T}; next billing ${r.nextBillingDate ?? 'none'}${r.unresolved.length ? `; unresolved: ${r.unresolved.join('; ')}` : ''}`,
-                });
-                if (r.finalized) {
-                  counters.finalized++;
-                  logEntry(db, runId, runAt, {
-                    outcome: 'finalized', subscriptionId: id, customerId: sub.customer_id, invoiceId: r.invoiceId, amountMinor: r.finalized.grossMinor, currency: r.currency,
-                    message: `${r.finalized.kind === 'credit_note' ? 'credit note' : 'invoice'} ${r.finalized.number} finalized`,
-                  });
-                }
-              } else {
-                counters.skipped++;
-                logEntry(db, runId, runAt, {
-                  outcome: 'skipped', subscriptionId: id, customerId: sub.customer_id, currency: sub.currency,
-                  message: `nothing due through ${T} (status ${s.sub.status}); next billing ${r.nextBillingDate ?? 'none'}`,
+                  outcome: 'finalized', subscriptionId: id, customerId: sub.customer_id, invoiceId: r.invoiceId, amountMinor: r.finalized.grossMinor, currency: r.currency,
+                  message: `${r.finalized.kind === 'credit_note' ? 'credit note' : 'invoice'} ${r.finalized.number} finalized`,
                 });
               }
-            } catch (e) {
-              counters.failed++;
-              const msg = (e as Error).message ?? String(e);
-              st(db, 'UPDATE subscriptions SET billing_error = ?, last_run_id = ? WHERE id = ?').run(msg.slice(0, 2000), runId, id);
-              logEntry(db, runId, runAt, { outcome: 'failed', subscriptionId: id, customerId: sub.customer_id, currency: sub.currency, message: msg.slice(0, 2000) });
+            } else {
+              counters.skipped++;
+              logEntry(db, runId, runAt, {
+                outcome: 'skipped', subscriptionId: id, customerId: sub.customer_id, currency: sub.currency,
+                message: `nothing due through ${T} (status ${s.sub.status}); next billing ${r.nextBillingDate ?? 'none'}`,
+              });
             }
+          } catch (e) {
+            if (!careful) throw new CarefulRetry(e);
+            counters.failed++;
+            const msg = (e as Error).message ?? String(e);
+            st(db, 'UPDATE subscriptions SET billing_error = ?, last_run_id = ? WHERE id = ?').run(msg.slice(0, 2000), runId, id);
+            logEntry(db, runId, runAt, { outcome: 'failed', subscriptionId: id, customerId: sub.customer_id, currency: sub.currency, message: msg.slice(0, 2000) });
           }
-          saveCounters('generate');
-        })());
+        }
+        saveCounters('generate');
+      })();
+      for (const batch of chunks(due, batchSize)) {
+        const before = { ...counters };
+        try {
+          await lock(() => billBatch(batch, false));
+        } catch (e) {
+          if (!(e instanceof CarefulRetry)) throw e;
+          Object.assign(counters, before);
+          await lock(() => billBatch(batch, true));
+        }
         progress('generate');
       }
       counters.phase = finalize ? 'finalize' : 'dunning';

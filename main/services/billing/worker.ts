@@ -58,6 +58,7 @@ db.pragma('journal_mode = WAL');
 db.pragma('busy_timeout = 30000');
 db.pragma('foreign_keys = ON');
 db.pragma('synchronous = NORMAL');
+db.pragma('temp_store = MEMORY');
 
 runBilling(db, { now: () => new Date(Date.now() + input.offsetMs) }, {
   trigger: input.trigger,

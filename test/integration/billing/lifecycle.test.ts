@@ -284,4 +284,28 @@ describe('the billing run', () => {
     expect((await w.docs(bad.id)).map((d) => d.netMinor)).toEqual([6000]);
     expect((await w.b.call('subscriptions.get', { id: bad.id })).billingError).toBeNull();
   });
+
+  it('a subscription failing after its first writes leaves none of them; the rest of its batch is billed with gapless numbers', async () => {
+    w = await world('2026-01-01');
+    const c = await w.customer();
+    const subs = [];
+    for (let i = 0; i < 3; i++) subs.push(await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans['BASIC-M']! }] }));
+    const bad = subs[1]!;
+    // The store refuses the middle subscription's lines: its invoice row is already written when that happens.
+    w.b.base.raw.exec(`CREATE TRIGGER refuse_lines BEFORE INSERT ON invoice_lines WHEN NEW.subscription_id = '${bad.id}' BEGIN SELECT RAISE(ABORT, 'the disk says no'); END`);
+    await w.runOn('2026-01-01');
+    const status = await w.b.call('billing.status', {});
+    expect(status.lastRun).toMatchObject({ status: 'completed', totalDue: 3, processed: 3, billed: 2, failed: 1, invoicesCreated: 2, linesCreated: 2, finalized: 2 });
+    const log = await w.b.call('billing.runLog', { runId: status.lastRun!.id });
+    expect(log.items.filter((e) => e.outcome === 'failed').map((e) => [e.subscriptionId, e.message])).toEqual([[bad.id, expect.stringMatching(/the disk says no/)]]);
+    expect(log.items.filter((e) => e.outcome === 'billed').map((e) => e.subscriptionId).sort()).toEqual([subs[0]!.id, subs[2]!.id].sort());
+    // nothing of the failed attempt is left: no invoice (draft or not), no outbox row, no gap in the numbers
+    expect(w.b.base.raw.prepare('SELECT COUNT(*) AS n FROM invoices WHERE subscription_id = ?').get(bad.id)).toEqual({ n: 0 });
+    expect((await w.docs()).map((d) => d.number!.slice(-6)).sort()).toEqual(['000001', '000002']);
+    const outbox = w.b.base.raw.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE event_type = 'invoice.finalized'`).get() as { n: number };
+    expect(outbox.n).toBe(2);
+    w.b.base.raw.exec('DROP TRIGGER refuse_lines');
+    await w.runOn('2026-01-02');
+    expect((await w.docs(bad.id)).map((d) => d.number!.slice(-6))).toEqual(['000003']);
+  });
 });
