@@ -24,8 +24,14 @@ export function formatSeriesNumber(pattern: string, seq: number, date: Date, ins
 export interface NumberingCache {
   series: Map<string, { pattern: string; reset: string }>;
   inst?: string;
+  /**
+   * The counters' next values, when the caller guarantees that a failure anywhere rolls back the WHOLE transaction
+   * (the billing run's fast path, which has no savepoints): a counter update undone by a savepoint rollback would
+   * leave a cached value ahead of the stored one, i.e. a gap. Every number taken still writes the counter.
+   */
+  counters?: Map<string, number>;
 }
-export const numberingCache = (): NumberingCache => ({ series: new Map() });
+export const numberingCache = (o: { cacheCounters?: boolean } = {}): NumberingCache => ({ series: new Map(), ...(o.cacheCounters ? { counters: new Map() } : {}) });
 
 /** Takes the next number of a series. Must run inside the write transaction that uses the number. */
 export function takeNumber(raw: BetterSqlite3.Database, seriesKey: string, date: Date, cache?: NumberingCache): string {
@@ -38,9 +44,18 @@ export function takeNumber(raw: BetterSqlite3.Database, seriesKey: string, date:
   const inst = cache?.inst ?? (JSON.parse((raw.prepare("SELECT value FROM settings WHERE key = 'installationPrefix'").get() as { value: string }).value) as string);
   if (cache) cache.inst = inst;
   const scope = counterScope(series.reset as ResetPolicy, date.toISOString().slice(0, 10));
-  const row = raw.prepare('SELECT next_value FROM number_counters WHERE series_key = ? AND scope = ?').get(seriesKey, scope) as { next_value: number } | undefined;
-  const seq = row?.next_value ?? 1;
-  if (row) raw.prepare('UPDATE number_counters SET next_value = ? WHERE series_key = ? AND scope = ?').run(seq + 1, seriesKey, scope);
-  else raw.prepare('INSERT INTO number_counters (series_key, scope, next_value) VALUES (?, ?, ?)').run(seriesKey, scope, seq + 1);
+  const counterKey = `${seriesKey}\u0001${scope}`;
+  const known = cache?.counters?.get(counterKey);
+  let seq: number;
+  if (known !== undefined) {
+    seq = known;
+    raw.prepare('UPDATE number_counters SET next_value = ? WHERE series_key = ? AND scope = ?').run(seq + 1, seriesKey, scope);
+  } else {
+    const row = raw.prepare('SELECT next_value FROM number_counters WHERE series_key = ? AND scope = ?').get(seriesKey, scope) as { next_value: number } | undefined;
+    seq = row?.next_value ?? 1;
+    if (row) raw.prepare('UPDATE number_counters SET next_value = ? WHERE series_key = ? AND scope = ?').run(seq + 1, seriesKey, scope);
+    else raw.prepare('INSERT INTO number_counters (series_key, scope, next_value) VALUES (?, ?, ?)').run(seriesKey, scope, seq + 1);
+  }
+  cache?.counters?.set(counterKey, seq + 1);
   return formatSeriesNumber(series.pattern, seq, date, inst);
 }

@@ -9,7 +9,22 @@ export const Decimal = DecimalBase.clone({ precision: 50, rounding: DecimalBase.
 export type Decimal = InstanceType<typeof Decimal>;
 export type DecimalInput = Decimal | string | number;
 
-export const dec = (v: DecimalInput): Decimal => (v instanceof Decimal ? v : new Decimal(v));
+/**
+ * Decimals parsed from strings, remembered (Decimal values are immutable): prices and quantities such as "9.99" or
+ * "17" are parsed again and again by a billing run. Bounded; cleared when full.
+ */
+const parsed = new Map<string, Decimal>();
+export const dec = (v: DecimalInput): Decimal => {
+  if (v instanceof Decimal) return v;
+  if (typeof v !== 'string') return new Decimal(v);
+  let d = parsed.get(v);
+  if (d === undefined) {
+    d = new Decimal(v);
+    if (parsed.size >= 20_000) parsed.clear();
+    parsed.set(v, d);
+  }
+  return d;
+};
 export const ZERO = new Decimal(0);
 
 export type RoundingMode = 'half_up' | 'half_even';

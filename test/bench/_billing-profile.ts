@@ -22,7 +22,7 @@ db.pragma('temp_store = MEMORY');
 if (process.env.CACHE_MB) db.pragma(`cache_size = -${Number(process.env.CACHE_MB) * 1024}`);
 if (process.env.MMAP_MB) db.pragma(`mmap_size = ${Number(process.env.MMAP_MB) * 1024 * 1024}`);
 const t0 = performance.now();
-const run = await runBilling(db, { now: () => new Date('2026-03-01T02:00:00Z') }, { trigger: 'profile' });
+const run = await runBilling(db, { now: () => new Date('2026-03-01T02:00:00Z') }, { trigger: 'profile', ...(process.env.BATCH ? { batchSize: Number(process.env.BATCH) } : {}) });
 const s = (performance.now() - t0) / 1000;
 console.log(`${run.invoices_created} invoices, ${run.lines_created} lines, ${run.failed} failed in ${s.toFixed(2)} s (${Math.round((s * 1e6) / N)} µs/subscription)`);
 db.close();

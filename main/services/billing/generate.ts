@@ -32,6 +32,8 @@ export interface BillContext {
   runId: string | null;
   products: Products;
   seller?: PartySnapshot;
+  /** json(seller), computed once per run. */
+  sellerJson?: string;
   /** No grace period: finalize the invoice in the same transaction it is generated in. */
   finalizeNow?: boolean;
   /** Lookups shared by the subscriptions of one batch (one transaction). */
@@ -75,7 +77,12 @@ export function billSubscription(ctx: BillContext, s: SubState): BillOutcome {
   s.sub.last_run_id = ctx.runId;
   s.sub.billing_error = null;
   saveSubAfterRun(db, loaded, s.sub);
-  const finalized = invoiceId && ctx.finalizeNow ? finalizeInvoice(db, invoiceId, nowIso, settings, { ...(ctx.seller ? { seller: ctx.seller } : {}), ...(pendingLines ? { pendingLines } : {}), ...(pendingDraft ? { pendingDraft } : {}), ...(ctx.batch ? { numbering: ctx.batch.numbering } : {}) }) : null;
+  const finalized = invoiceId && ctx.finalizeNow
+    ? finalizeInvoice(db, invoiceId, nowIso, settings, {
+      ...(ctx.seller ? { seller: ctx.seller, ...(ctx.sellerJson ? { sellerJson: ctx.sellerJson } : {}) } : {}), ...(pendingLines ? { pendingLines } : {}), ...(pendingDraft ? { pendingDraft } : {}),
+      ...(ctx.batch ? { numbering: ctx.batch.numbering, customers: ctx.batch.customers } : {}),
+    })
+    : null;
   return {
     finalized,
     lines: lines.length,

@@ -127,8 +127,11 @@ export function mustInvoice(db: Db, id: string): InvoiceRow {
 export const linesOf = (db: Db, invoiceId: string): LineRow[] =>
   st(db, 'SELECT * FROM invoice_lines WHERE invoice_id = ? ORDER BY position').all(invoiceId) as LineRow[];
 
+/** The customer columns billing needs (CustomerRowRaw). */
+export const CUSTOMER_COLUMNS = 'id, number, name, vat_id, country, currency, email, billing_address, payment_terms_days, tax_status';
+
 export function customerRow(db: Db, id: string): CustomerRowRaw {
-  const c = st(db, 'SELECT id, number, name, vat_id, country, currency, email, billing_address, payment_terms_days, tax_status FROM customers WHERE id = ?').get(id) as CustomerRowRaw | undefined;
+  const c = st(db, `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ?`).get(id) as CustomerRowRaw | undefined;
   if (!c) throw AppError.notFound('customer', id);
   return c;
 }
@@ -403,8 +406,10 @@ export interface Finalized {
 const ERP_TAX_CATEGORY: Partial<Record<string, string>> = { AE: 'reverse_charge', E: 'exempt', G: 'export', K: 'intra_community', O: 'not_subject', Z: 'zero' };
 
 /** The outbox payload of a finalized invoice / credit note (the ERP sync's shape, plus the document details). */
-export function invoicePayload(db: Db, inv: InvoiceRow, lines: readonly LineRow[]) {
-  const c = st(db, 'SELECT number FROM customers WHERE id = ?').get(inv.customer_id) as { number: string } | undefined;
+export function invoicePayload(
+  db: Db, inv: InvoiceRow, lines: readonly LineRow[], known: { customerNumber?: string; taxBreakdown?: TaxBreakdownEntry[]; notes?: string[] } = {},
+) {
+  const c = known.customerNumber !== undefined ? { number: known.customerNumber } : (st(db, 'SELECT number FROM customers WHERE id = ?').get(inv.customer_id) as { number: string } | undefined);
   const preceding = inv.preceding_invoice_id ? (st(db, 'SELECT number FROM invoices WHERE id = ?').get(inv.preceding_invoice_id) as { number: string | null } | undefined) : undefined;
   return {
     id: inv.id,
@@ -432,8 +437,8 @@ export function invoicePayload(db: Db, inv: InvoiceRow, lines: readonly LineRow[
     netMinor: inv.net_minor,
     taxMinor: inv.tax_minor,
     grossMinor: inv.gross_minor,
-    taxBreakdown: parseJson<TaxBreakdownEntry[]>(inv.tax_breakdown, []),
-    notes: parseJson<string[]>(inv.notes, []),
+    taxBreakdown: known.taxBreakdown ?? parseJson<TaxBreakdownEntry[]>(inv.tax_breakdown, []),
+    notes: known.notes ?? parseJson<string[]>(inv.notes, []),
     poNumber: inv.po_number,
     buyerReference: inv.buyer_reference,
     ...(preceding?.number ? { precedingInvoiceNumber: preceding.number } : {}),
@@ -466,6 +471,10 @@ export interface FinalizeOptions {
   pendingDraft?: InvoiceRow;
   /** Number series lookups shared within the caller's transaction. */
   numbering?: NumberingCache;
+  /** Customers already read in the caller's transaction (by id). */
+  customers?: ReadonlyMap<string, CustomerRowRaw>;
+  /** json(seller), when the caller finalizes many documents with the same seller. */
+  sellerJson?: string;
 }
 
 /**
@@ -480,7 +489,7 @@ export function finalizeInvoice(db: Db, invoiceId: string, nowIso: string, setti
   let lines = pending ?? linesOf(db, invoiceId);
   if (lines.length === 0) throw AppError.conflict(`invoice ${inv.id} has no lines`);
   const date = nowIso.slice(0, 10);
-  const customer = customerRow(db, inv.customer_id);
+  const customer = opts.customers?.get(inv.customer_id) ?? customerRow(db, inv.customer_id);
   const seller = opts.seller ?? sellerSnapshot(db);
   let kind = inv.kind;
   let preceding = inv.preceding_invoice_id;
@@ -522,7 +531,7 @@ export function finalizeInvoice(db: Db, invoiceId: string, nowIso: string, setti
   const taxBreakdown = json(breakdown);
   const notesJson = json(notes);
   const customerSnap = json(customerSnapshot(customer));
-  const sellerSnap = json(seller);
+  const sellerSnap = opts.seller && opts.sellerJson ? opts.sellerJson : json(seller);
   const finalRow = (): InvoiceRow => ({
     ...inv, kind, number, status, issue_date: date, due_date: dueDate, service_start: span.start, service_end: span.end, net_minor: totals.netMinor,
     tax_minor: totals.taxMinor, gross_minor: totals.grossMinor, tax_breakdown: taxBreakdown, notes: notesJson, customer_snapshot: customerSnap,
@@ -544,7 +553,8 @@ export function finalizeInvoice(db: Db, invoiceId: string, nowIso: string, setti
   // The stored rows as just written (no re-read): the draft row with the finalization's columns, the lines in position order.
   const fin: InvoiceRow = finalLines ? finalRow() : mustInvoice(db, invoiceId);
   const payloadLines = finalLines ? [...finalLines].sort((a, b) => a.position - b.position) : linesOf(db, invoiceId);
-  enqueueOutbox(db, nowIso, { aggregateType: kind, aggregateId: invoiceId, eventType: `${kind}.finalized`, payload: invoicePayload(db, fin, payloadLines) });
+  const payload = invoicePayload(db, fin, payloadLines, { customerNumber: customer.number, taxBreakdown: breakdown, notes });
+  enqueueOutbox(db, nowIso, { aggregateType: kind, aggregateId: invoiceId, eventType: `${kind}.finalized`, payload });
   if (kind === 'credit_note' && preceding) refreshDunningById(db, invoiceRow(db, preceding)?.subscription_id ?? null, date, nowIso, settings.dunningGraceDays);
   return { id: invoiceId, kind, number, grossMinor: totals.grossMinor, status };
 }

@@ -21,7 +21,7 @@ import { addDays, type IsoDate } from '../../../shared/domain/billing';
 import type { BillingProgress, BillingRun, BillingSettings } from '../../../shared/api/ops/billing';
 import type { Clock } from '../../platform/clock';
 import { newId } from '../../platform/ids';
-import { readBillingSettings, st, type Db } from './db';
+import { json, readBillingSettings, st, type Db } from './db';
 import { billSubscription, type BillContext } from './generate';
 import { finalizeInvoice, Products, sellerSnapshot } from './invoicing';
 import { refreshDunning } from './lifecycle';
@@ -189,7 +189,7 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
       progress('generate');
       const seller = sellerSnapshot(db);
       // Without a grace period each invoice is finalized in the transaction that generates it.
-      const ctx: BillContext = { db, nowIso: runAt, targetDate: T, settings, runId, products: new Products(db), seller, finalizeNow: finalize && settings.graceHours === 0 };
+      const ctx: BillContext = { db, nowIso: runAt, targetDate: T, settings, runId, products: new Products(db), seller, sellerJson: json(seller), finalizeNow: finalize && settings.graceHours === 0 };
       /**
        * One batch, one transaction. Fast path (careful = false): no savepoint per subscription; the first failure
        * aborts the attempt (the transaction rolls back, the counters are restored) and the batch is billed again with a
@@ -198,7 +198,7 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
        */
       const billBatch = (batch: readonly string[], careful: boolean) => db.transaction(() => {
         const states = loadStates(db, batch);
-        const bctx: BillContext = { ...ctx, batch: batchLookups(db, states.values()) };
+        const bctx: BillContext = { ...ctx, batch: batchLookups(db, states.values(), { cacheCounters: !careful }) };
         for (const id of batch) {
           const s = states.get(id);
           if (!s || s.sub.next_billing_date === null || s.sub.next_billing_date > T || s.sub.last_run_id === runId) continue;

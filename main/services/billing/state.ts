@@ -19,6 +19,7 @@ import { json, parseJson, st, type Db } from './db';
 import { applyWindow } from './window';
 import { orderDeliveredItemIds } from '../orders/billing-link';
 import { numberingCache, type NumberingCache } from '../numbering';
+import { CUSTOMER_COLUMNS, type CustomerRowRaw } from './invoicing';
 
 export interface SubRow {
   id: string;
@@ -537,16 +538,27 @@ export interface BatchLookups {
   delivered: ReadonlySet<string>;
   /** Number series lookups (the batch's finalizations). */
   numbering: NumberingCache;
+  /** The batch's customers (their billing columns), read once. */
+  customers: Map<string, CustomerRowRaw>;
 }
 
-export function batchLookups(db: Db, states: Iterable<SubState>): BatchLookups {
+/**
+ * `cacheCounters`: the caller rolls back the whole transaction on any failure (no savepoints), so number counters may
+ * be cached within it (see NumberingCache.counters).
+ */
+export function batchLookups(db: Db, states: Iterable<SubState>, o: { cacheCounters?: boolean } = {}): BatchLookups {
   const subs: string[] = [];
   const customers = new Set<string>();
   for (const s of states) {
     subs.push(s.sub.id);
     customers.add(s.sub.customer_id);
   }
-  return { prices: priceScheduleCache(db, [...customers]), delivered: orderDeliveredItemIds(db, subs), numbering: numberingCache() };
+  const ids = [...customers];
+  const rows = st(db, `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as CustomerRowRaw[];
+  return {
+    prices: priceScheduleCache(db, ids), delivered: orderDeliveredItemIds(db, subs), numbering: numberingCache(o),
+    customers: new Map(rows.map((c) => [c.id, c])),
+  };
 }
 
 /**

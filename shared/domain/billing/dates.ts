@@ -13,8 +13,30 @@ export class DateError extends Error {
   override name = 'DateError';
 }
 
+/**
+ * Memos of the pure conversions below: a billing run converts the same few hundred dates millions of times. Bounded
+ * (cleared when full), so a long-running process keeps them small.
+ */
+const MEMO_MAX = 20_000;
+const partsMemo = new Map<string, readonly [number, number, number]>();
+const dayMemo = new Map<string, number>();
+const fromDayMemo = new Map<number, IsoDate>();
+function remember<K, V>(m: Map<K, V>, k: K, v: V): V {
+  if (m.size >= MEMO_MAX) m.clear();
+  m.set(k, v);
+  return v;
+}
+
 /** Splits a date into [year, month 1..12, day]; throws on a malformed or impossible date. */
 export function dateParts(date: IsoDate): [number, number, number] {
+  const hit = partsMemo.get(date);
+  if (hit) return [hit[0], hit[1], hit[2]];
+  const parts = parseParts(date);
+  remember(partsMemo, date, parts);
+  return [parts[0], parts[1], parts[2]];
+}
+
+function parseParts(date: IsoDate): [number, number, number] {
   const m = DATE_RE.exec(date);
   if (!m) throw new DateError(`"${date}" is not a date YYYY-MM-DD`);
   const y = Number(m[1]);
@@ -36,19 +58,24 @@ export const isIsoDate = (s: string): boolean => {
 export const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 /** Days in month `month` (1..12) of `year`. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 export function daysInMonth(year: number, month: number): number {
-  return [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1]!;
 }
 
 /** Days since 1970-01-01 (UTC). */
 export function dayNumber(date: IsoDate): number {
+  const hit = dayMemo.get(date);
+  if (hit !== undefined) return hit;
   const [y, m, d] = dateParts(date);
-  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+  return remember(dayMemo, date, Date.UTC(y, m - 1, d) / MS_PER_DAY);
 }
 
 export function fromDayNumber(n: number): IsoDate {
+  const hit = fromDayMemo.get(n);
+  if (hit !== undefined) return hit;
   const dt = new Date(n * MS_PER_DAY);
-  return ymd(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate());
+  return remember(fromDayMemo, n, ymd(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate()));
 }
 
 export function ymd(y: number, m: number, d: number): IsoDate {
@@ -85,6 +112,8 @@ export const maxDate = (a: IsoDate, b: IsoDate): IsoDate => (a >= b ? a : b);
  * ("2025-03-10T12:00:00Z", "2025-03-10T14:00:00+02:00").
  */
 export function epochSeconds(dateOrDateTime: string): number {
+  const day = dayMemo.get(dateOrDateTime);
+  if (day !== undefined) return day * SECONDS_PER_DAY;
   if (DATE_RE.test(dateOrDateTime)) return dayNumber(dateOrDateTime) * SECONDS_PER_DAY;
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(dateOrDateTime)) {
     throw new DateError(`"${dateOrDateTime}" is not an ISO date-time with offset`);

@@ -332,7 +332,7 @@ function subContext(sub: SubscriptionSnapshot): SubContext {
   if (tb && !sub.term!.autoRenew) subEnd = subEnd === null ? tb.end : minDate(subEnd, tb.end);
   const uplift = sub.term && sub.term.autoRenew ? dec(sub.term.renewalUpliftPct || '0') : new Decimal(0);
   const upliftAt = (periodStart: IsoDate): Decimal => {
-    if (!tb || uplift.isZero()) return new Decimal(1);
+    if (!tb || uplift.isZero()) return ONE;
     // renewals = boundaries b_j with startDate < b_j ≤ periodStart
     let renewals = 0;
     let j = 0;
@@ -402,6 +402,32 @@ const termsAt = (tl: readonly TermPoint[], at: number): ItemTerms => {
   return t;
 };
 
+const ONE = new Decimal(1);
+
+interface FullPrice {
+  amount: Decimal;
+  unitPrice: string;
+  quantity: string;
+  model: ChargeModel;
+}
+
+/**
+ * A model's identity for the price memo: its JSON (computed once per model object). Models from price locks are
+ * parsed per subscription, so equal models are distinct objects; their JSON is the same.
+ */
+const modelKeys = new WeakMap<ChargeModel, string>();
+function modelKey(m: ChargeModel): string {
+  let k = modelKeys.get(m);
+  if (k === undefined) modelKeys.set(m, (k = JSON.stringify(m)));
+  return k;
+}
+
+/**
+ * Full-period prices by (model, quantity, currency, rounding, uplift): pure, and the same few combinations recur
+ * across a billing run's subscriptions. Values are immutable (Decimal, strings). Bounded; cleared when full.
+ */
+const fullPriceMemo = new Map<string, Omit<FullPrice, 'model'>>();
+
 const fractionText = (num: number, den: number): string => (num === den ? '1' : decStr(new Decimal(num).div(den)));
 
 class ItemBiller {
@@ -466,14 +492,21 @@ class ItemBiller {
   }
 
   /** Full-period price of the terms (uplift included) and the unit price shown. */
-  private fullPrice(terms: ItemTerms, slot: BillingPeriod, lineStart: IsoDate): { amount: Decimal; unitPrice: string; quantity: string; model: ChargeModel } {
+  private fullPrice(terms: ItemTerms, slot: BillingPeriod, lineStart: IsoDate): FullPrice {
     const model = this.model(terms, slot, lineStart);
+    const uplift = this.ctx.upliftAt(slot.start);
+    const key = `${modelKey(model)}\u0001${terms.quantity}\u0001${this.ctx.sub.currency}\u0001${this.rounding ?? ''}\u0001${uplift === ONE ? '1' : uplift.toString()}`;
+    const hit = fullPriceMemo.get(key);
+    if (hit) return { ...hit, model };
     const r = priceCharge(model, { quantity: terms.quantity, currency: this.ctx.sub.currency, rounding: this.rounding });
-    const amount = dec(r.preciseAmount).times(this.ctx.upliftAt(slot.start));
+    const amount = dec(r.preciseAmount).times(uplift);
     const flat = model.type === 'flat';
     const q = flat ? new Decimal(1) : dec(terms.quantity);
     const unitPrice = q.isZero() ? amount : amount.div(q);
-    return { amount, unitPrice: decStr(unitPrice.toDecimalPlaces(10, Decimal.ROUND_HALF_UP)), quantity: decStr(q), model };
+    const out = { amount, unitPrice: decStr(unitPrice.toDecimalPlaces(10, Decimal.ROUND_HALF_UP)), quantity: decStr(q) };
+    if (fullPriceMemo.size >= 20_000) fullPriceMemo.clear();
+    fullPriceMemo.set(key, out);
+    return { ...out, model };
   }
 
   /** Billable (not trial, not paused) parts of [lo, hi) in seconds. */

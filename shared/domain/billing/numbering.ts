@@ -60,10 +60,17 @@ export function validatePattern(pattern: string, resetPolicy: ResetPolicy = 'nev
   return problems;
 }
 
+/** Patterns already validated (a billing run formats thousands of numbers with the same one). */
+const validPatterns = new Set<string>();
+
 /** Formats one number; throws NumberingError for an invalid pattern, counter or missing prefix. */
 export function formatNumber(pattern: string, ctx: NumberContext): string {
-  const problems = validatePattern(pattern);
-  if (problems.length) throw new NumberingError(`invalid number pattern "${pattern}": ${problems.join('; ')}`);
+  if (!validPatterns.has(pattern)) {
+    const problems = validatePattern(pattern);
+    if (problems.length) throw new NumberingError(`invalid number pattern "${pattern}": ${problems.join('; ')}`);
+    if (validPatterns.size >= 1000) validPatterns.clear();
+    validPatterns.add(pattern);
+  }
   if (!Number.isSafeInteger(ctx.seq) || ctx.seq < 1) throw new NumberingError(`sequence must be a positive integer, got ${ctx.seq}`);
   const [y, m] = dateParts(ctx.date);
   const out = pattern.replace(TOKEN_RE, (_whole, name: string, width?: string) => {
