@@ -19,6 +19,7 @@ db.pragma('journal_mode = WAL');
 db.pragma('foreign_keys = ON');
 db.pragma('synchronous = NORMAL');
 db.pragma('temp_store = MEMORY');
+if (process.env.WAL_PAGES) db.pragma(`wal_autocheckpoint = ${Number(process.env.WAL_PAGES)}`);
 if (process.env.CACHE_MB) db.pragma(`cache_size = -${Number(process.env.CACHE_MB) * 1024}`);
 if (process.env.MMAP_MB) db.pragma(`mmap_size = ${Number(process.env.MMAP_MB) * 1024 * 1024}`);
 const t0 = performance.now();

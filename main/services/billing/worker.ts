@@ -59,6 +59,9 @@ db.pragma('busy_timeout = 30000');
 db.pragma('foreign_keys = ON');
 db.pragma('synchronous = NORMAL');
 db.pragma('temp_store = MEMORY');
+// Checkpoint every ~40 MB of WAL instead of every ~4 MB: pages rewritten batch after batch (index pages, counters) are
+// copied back to the database file ten times less often. The backend's connection checkpoints as usual afterwards.
+db.pragma('wal_autocheckpoint = 10000');
 
 runBilling(db, { now: () => new Date(Date.now() + input.offsetMs) }, {
   trigger: input.trigger,

@@ -641,6 +641,20 @@ class ItemBiller {
     return out;
   }
 
+  /**
+   * The earliest due date among the lines desiredFor(slot, []) would emit, without pricing them: the recurring charge
+   * (emitted whenever the slot has billable time) is due first — proration lines are due on or after it — and a slot
+   * with usage has its one usage line, due at the window's end. Null when the slot has no line.
+   */
+  firstDueDate(slot: BillingPeriod): IsoDate | null {
+    if (this.item.kind === 'usage') return this.usageWindow(slot)?.end ?? null;
+    const lo = secOf(maxDate(slot.start, this.itemStart));
+    const hi = secOf(this.itemEnd === null ? slot.end : minDate(slot.end, this.itemEnd));
+    const segs = this.billable(lo, hi, true);
+    if (segs.length === 0) return null;
+    return this.timing === 'advance' ? dateOfSec(segs[0]!.a) : dateOfSec(segs[segs.length - 1]!.b);
+  }
+
   /** The usage window of a slot: from the trial end / item start to the slot end / cancellation. */
   usageWindow(slot: BillingPeriod): { start: IsoDate; end: IsoDate } | null {
     const lo = secOf(maxDate(slot.start, this.itemStart));
@@ -815,7 +829,13 @@ function billItem(
     if (end !== null && slot.start >= end && (maxExisting === null || slot.start >= maxExisting)) break;
     if (past && next !== null) break;
     if (slot.start > horizon && ++quietAfterHorizon > 2) break;
-    const slotExisting = past ? [] : biller.existingIn(slot);
+    if (past) {
+      // A slot after the target date only tells when something is next due: its earliest line's due date.
+      const due = biller.firstDueDate(slot);
+      if (due !== null && due > targetDate) next = due;
+      continue;
+    }
+    const slotExisting = biller.existingIn(slot);
     const desired = biller.desiredFor(slot, slotExisting);
     let desiredNet = 0;
     let actualNet = slotExisting.reduce((a, e) => a + e.amountMinor, 0);
