@@ -228,6 +228,19 @@ export function totalsFromCodes(lines: readonly { amountMinor: number; taxCode: 
 
 /** Document quantity and unit price for an amount: quantity × unitPrice = amount within half a minor unit; the sign on the quantity. */
 export function docQuantityPrice(quantity: string, amountMinor: number, currency: string): { quantity: string; unitPrice: string } {
+  const key = `${quantity}\u0001${amountMinor}\u0001${currency}`;
+  const hit = docQpMemo.get(key);
+  if (hit) return hit;
+  const r = Object.freeze(computeDocQuantityPrice(quantity, amountMinor, currency));
+  if (docQpMemo.size >= 20_000) docQpMemo.clear();
+  docQpMemo.set(key, r);
+  return r;
+}
+
+/** docQuantityPrice is pure and its inputs recur across a run's invoices. Frozen values; bounded. */
+const docQpMemo = new Map<string, Readonly<{ quantity: string; unitPrice: string }>>();
+
+function computeDocQuantityPrice(quantity: string, amountMinor: number, currency: string): { quantity: string; unitPrice: string } {
   const q = dec(quantity).abs();
   const neg = amountMinor < 0;
   const major = fromMinor(Math.abs(amountMinor), currency);

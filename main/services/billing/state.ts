@@ -455,10 +455,21 @@ export function toSnapshot(s: SubState, prices: PriceResolver): SubscriptionSnap
 // ------------------------------------------------------------------------------------------------ existing lines and usage
 
 /** Lines already billed for the subscription in the window (credit notes count negative). */
-export function existingLines(db: Db, subscriptionId: string, windowStart: IsoDate | null): ExistingLine[] {
-  const rows = st(db, `SELECT l.line_key AS k, l.amount_minor AS a, i.kind AS kind FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
-      WHERE l.subscription_id = ? AND l.line_key IS NOT NULL AND l.billed = 1 AND l.period_end > ?`).all(subscriptionId, windowStart ?? '0000-01-01') as { k: string; a: number; kind: string }[];
+export function existingLines(db: Db, subscriptionId: string, windowStart: IsoDate | null, batch?: BatchLookups): ExistingLine[] {
+  const pre = batch && windowStart !== null && windowStart >= batch.billedFrom ? batch.billedLines.get(subscriptionId) : undefined;
+  const rows = pre
+    ? pre.filter((r) => r.e! > windowStart!)
+    : (st(db, `SELECT l.line_key AS k, l.amount_minor AS a, i.kind AS kind FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+      WHERE l.subscription_id = ? AND l.line_key IS NOT NULL AND l.billed = 1 AND l.period_end > ?`).all(subscriptionId, windowStart ?? '0000-01-01') as BilledLine[]);
   return rows.map((r) => ({ key: r.k, amountMinor: r.kind === 'credit_note' ? -r.a : r.a }));
+}
+
+interface BilledLine {
+  k: string;
+  a: number;
+  kind: string;
+  /** period_end (only read by the batch query). */
+  e?: string;
 }
 
 export interface Aggregated {
@@ -540,6 +551,13 @@ export interface BatchLookups {
   numbering: NumberingCache;
   /** The batch's customers (their billing columns), read once. */
   customers: Map<string, CustomerRowRaw>;
+  /**
+   * Billed lines of the batch's subscriptions ending after each one's settled point (bill_from), by subscription: one
+   * query per batch; existingLines filters them by the window, which starts on or before bill_from.
+   */
+  billedLines: Map<string, BilledLine[]>;
+  /** billedLines holds every billed line ending after this date (a window starting earlier reads the store). */
+  billedFrom: IsoDate;
 }
 
 /**
@@ -554,10 +572,22 @@ export function batchLookups(db: Db, states: Iterable<SubState>, o: { cacheCount
     customers.add(s.sub.customer_id);
   }
   const ids = [...customers];
+  const billedLines = new Map<string, BilledLine[]>();
+  for (const s of states) billedLines.set(s.sub.id, []);
+  // From before the earliest window start any of them should have (the period containing bill_from starts less than
+  // one billing interval before it); existingLines checks the window against billedFrom anyway.
+  let from: IsoDate | null = null;
+  for (const s of states) {
+    const lo = addMonthsClamped(s.sub.bill_from, -Math.max(1, s.sub.interval_months) - 1);
+    if (from === null || lo < from) from = lo;
+  }
+  const billed = st(db, `SELECT l.subscription_id AS s, l.line_key AS k, l.amount_minor AS a, i.kind AS kind, l.period_end AS e FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+      WHERE l.subscription_id IN (SELECT value FROM json_each(?)) AND l.line_key IS NOT NULL AND l.billed = 1 AND l.period_end > ?`).all(JSON.stringify(subs), from ?? '0000-01-01') as (BilledLine & { s: string })[];
+  for (const r of billed) billedLines.get(r.s)?.push(r);
   const rows = st(db, `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as CustomerRowRaw[];
   return {
     prices: priceScheduleCache(db, ids), delivered: orderDeliveredItemIds(db, subs), numbering: numberingCache(o),
-    customers: new Map(rows.map((c) => [c.id, c])),
+    customers: new Map(rows.map((c) => [c.id, c])), billedLines, billedFrom: from ?? '0000-01-01',
   };
 }
 
@@ -576,7 +606,7 @@ export function propose(db: Db, s: SubState, targetDate: IsoDate, opts: ProposeO
   const prices = opts.prices ?? new PriceResolver(db, s, targetDate, opts.batch?.prices);
   const full = withoutOrderDeliveredItems(db, toSnapshot(s, prices), opts.batch?.delivered);
   const { snapshot, windowStart } = applyWindow(full, opts.billFrom === undefined ? s.sub.bill_from : opts.billFrom);
-  const existing = opts.existing ?? existingLines(db, s.sub.id, windowStart);
+  const existing = opts.existing ?? existingLines(db, s.sub.id, windowStart, opts.batch);
   // Every usage window of the visited periods, billed ones included: the generator compares what a billed period
   // should cost with what was billed (late usage is trued up), so it needs the aggregate of each.
   const windows = usageWindowsDue([snapshot], targetDate, []);
