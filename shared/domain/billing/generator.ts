@@ -325,6 +325,17 @@ interface SubContext {
   lastEventDate: IsoDate;
 }
 
+/**
+ * subContext per snapshot object: usageWindowsDue and proposeLines are called on the same snapshot by the billing
+ * run. Snapshots are treated as immutable values (nothing here writes to them).
+ */
+const contexts = new WeakMap<SubscriptionSnapshot, SubContext>();
+function contextOf(sub: SubscriptionSnapshot): SubContext {
+  let c = contexts.get(sub);
+  if (!c) contexts.set(sub, (c = subContext(sub)));
+  return c;
+}
+
 function subContext(sub: SubscriptionSnapshot): SubContext {
   const sched = resolveSchedule({ startDate: sub.startDate, anchorDay: sub.anchorDay, intervalMonths: sub.intervalMonths, alignment: sub.alignment });
   const tb = termBoundaries(sub);
@@ -881,7 +892,7 @@ export function proposeLines(input: ProposeInput): ProposeResult {
   let nextDate: IsoDate | null = null;
   for (const sub of input.subscriptions) {
     if (sub.status === 'draft' || sub.status === 'pending') continue;
-    const ctx = subContext(sub);
+    const ctx = contextOf(sub);
     for (const item of sub.items) {
       const biller = new ItemBiller(ctx, item, existingByItem.get(item.id) ?? [], usageByItem.get(`${sub.id}|${item.id}`) ?? [], input.rounding);
       const n = billItem(ctx, biller, input.targetDate, existingKeys, lines, unresolved);
@@ -913,7 +924,7 @@ export function usageWindowsDue(subscriptions: readonly SubscriptionSnapshot[], 
   const out: UsageWindow[] = [];
   for (const sub of subscriptions) {
     if (sub.status === 'draft' || sub.status === 'pending') continue;
-    const ctx = subContext(sub);
+    const ctx = contextOf(sub);
     for (const item of sub.items) {
       if (item.kind !== 'usage') continue;
       const biller = new ItemBiller(ctx, item, [], [], undefined);
