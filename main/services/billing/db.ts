@@ -21,6 +21,8 @@ export const DEFAULT_BILLING_SETTINGS: BillingSettings = {
   schedulerIntervalMinutes: 60,
   batchSize: 200,
   dunningGraceDays: 0,
+  // off until configured: an upgrade must not start sending reminders by itself
+  dunningLevels: [],
 };
 
 export function readBillingSettings(db: Db): BillingSettings {

@@ -4,6 +4,7 @@ import type { Invoice, InvoiceLine, InvoiceSummary } from '../../../shared/api/o
 import type { TaxBreakdownEntry } from '../../../shared/domain/documents';
 import { type HandlerMap, nowIso, type ServiceContext } from '../context';
 import { parseJson, readBillingSettings, st, type Db } from './db';
+import { remindersOf } from './dunning';
 import {
   createCreditNote, finalizeInvoice, linesOf, markUncollectible, mustInvoice, recordPayment, voidInvoice, type InvoiceRow, type LineRow, type PaymentRow,
 } from './invoicing';
@@ -12,9 +13,10 @@ type InvoiceOps =
   | 'invoices.list' | 'invoices.get' | 'invoices.finalize' | 'invoices.void' | 'invoices.markUncollectible' | 'invoices.createCreditNote'
   | 'payments.record' | 'payments.list';
 
-type SummaryRow = InvoiceRow & { customer_name: string; customer_number: string; preceding_number: string | null };
+type SummaryRow = InvoiceRow & { customer_name: string; customer_number: string; preceding_number: string | null; dunning_level: number | null };
 
-const SUMMARY_SELECT = `SELECT i.*, c.name AS customer_name, c.number AS customer_number, p.number AS preceding_number
+const SUMMARY_SELECT = `SELECT i.*, c.name AS customer_name, c.number AS customer_number, p.number AS preceding_number,
+  (SELECT MAX(r.level) FROM invoice_reminders r WHERE r.invoice_id = i.id) AS dunning_level
   FROM invoices i JOIN customers c ON c.id = i.customer_id LEFT JOIN invoices p ON p.id = i.preceding_invoice_id`;
 
 export function toSummary(r: SummaryRow, today: string): InvoiceSummary {
@@ -26,7 +28,7 @@ export function toSummary(r: SummaryRow, today: string): InvoiceSummary {
     serviceStart: r.service_start, serviceEnd: r.service_end, netMinor: r.net_minor, taxMinor: r.tax_minor, grossMinor: r.gross_minor, paidMinor: r.paid_minor,
     creditedMinor: r.credited_minor, amountDueMinor: due, overdue: r.status !== 'draft' && open && due > 0 && !!r.due_date && r.due_date < today,
     precedingInvoiceId: r.preceding_invoice_id, precedingInvoiceNumber: r.preceding_number, finalizeAfter: r.finalize_after, billingRunId: r.billing_run_id,
-    createdAt: r.created_at, finalizedAt: r.finalized_at, voidedAt: r.voided_at,
+    createdAt: r.created_at, finalizedAt: r.finalized_at, voidedAt: r.voided_at, dunningLevel: r.dunning_level ?? null,
   };
 }
 
@@ -64,6 +66,7 @@ export function getInvoice(db: Db, id: string, today: string): Invoice {
     voidReason: r.void_reason,
     payments: payments.map(toPayment),
     creditNotes: credits.map((c) => ({ id: c.id, number: c.number, status: c.status, grossMinor: c.gross_minor, issueDate: c.issue_date })),
+    reminders: remindersOf(db, id).map((m) => ({ id: m.id, level: m.level, issuedOn: m.issued_on, daysOverdue: m.days_overdue, amountDueMinor: m.amount_due_minor, currency: m.currency })),
   };
 }
 

@@ -13,7 +13,8 @@
  *    loses at most the uncommitted batch and the restarted run continues where it stopped.
  * 3. finalize — drafts whose grace period has passed (finalize_after ≤ run_at) are finalized, in batches; invoice
  *    numbers are taken inside the same transaction as the finalization (no gap, no reuse).
- * 4. dunning — subscriptions with an invoice overdue for settings.dunningGraceDays become past_due.
+ * 4. dunning — subscriptions with an invoice overdue for settings.dunningGraceDays become past_due; unpaid invoices
+ *    get reminder level n once settings.dunningLevels[n-1] days overdue (dunning.ts).
  * Everything is logged in billing_run_log (billed, skipped and why, failed and why, finalized, past_due).
  * Double billing is impossible regardless: invoice_lines.line_key is UNIQUE among billed lines.
  */
@@ -25,6 +26,7 @@ import { json, readBillingSettings, st, type Db } from './db';
 import { billSubscription, type BillContext } from './generate';
 import { finalizeInvoice, Products, sellerSnapshot } from './invoicing';
 import { refreshDunning } from './lifecycle';
+import { issueReminder, remindersDue } from './dunning';
 import { numberingCache } from '../numbering';
 import { batchLookups, loadStates, type SubRow } from './state';
 
@@ -49,6 +51,7 @@ export interface RunRow {
   lines_created: number;
   finalized: number;
   past_due: number;
+  reminders: number;
   resumes: number;
   error: string | null;
 }
@@ -56,7 +59,7 @@ export interface RunRow {
 export const toRun = (r: RunRow): BillingRun => ({
   id: r.id, status: r.status, trigger: r.trigger, runAt: r.run_at, targetDate: r.target_date, phase: r.phase, startedAt: r.started_at,
   finishedAt: r.finished_at, totalDue: r.total_due, processed: r.processed, billed: r.billed, skipped: r.skipped, failed: r.failed,
-  invoicesCreated: r.invoices_created, linesCreated: r.lines_created, finalized: r.finalized, pastDue: r.past_due, resumes: r.resumes, error: r.error,
+  invoicesCreated: r.invoices_created, linesCreated: r.lines_created, finalized: r.finalized, pastDue: r.past_due, reminders: r.reminders ?? 0, resumes: r.resumes, error: r.error,
 });
 
 export interface RunOptions {
@@ -111,7 +114,7 @@ export function defaultCanTakeOver(run: RunRow, now: Date, self: string): boolea
 export const processOwner = (): string => `${process.pid}@${process.env.HOSTNAME ?? 'local'}`;
 
 interface LogEntry {
-  outcome: 'billed' | 'skipped' | 'failed' | 'finalized' | 'status' | 'past_due';
+  outcome: 'billed' | 'skipped' | 'failed' | 'finalized' | 'status' | 'past_due' | 'reminder';
   subscriptionId?: string | null;
   customerId?: string | null;
   invoiceId?: string | null;
@@ -175,8 +178,8 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
   });
   const saveCounters = (phase: RunRow['phase']) => {
     st(db, `UPDATE billing_runs SET phase = ?, total_due = ?, processed = ?, billed = ?, skipped = ?, failed = ?, invoices_created = ?, lines_created = ?, finalized = ?,
-      past_due = ?, heartbeat_at = ? WHERE id = ?`).run(phase, counters.total_due, counters.processed, counters.billed, counters.skipped, counters.failed,
-      counters.invoices_created, counters.lines_created, counters.finalized, counters.past_due, clock.now().toISOString(), runId);
+      past_due = ?, reminders = ?, heartbeat_at = ? WHERE id = ?`).run(phase, counters.total_due, counters.processed, counters.billed, counters.skipped, counters.failed,
+      counters.invoices_created, counters.lines_created, counters.finalized, counters.past_due, counters.reminders, clock.now().toISOString(), runId);
   };
 
   try {
@@ -299,6 +302,20 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
               if (sub.status === 'past_due') counters.past_due++;
               logEntry(db, runId, runAt, { outcome: sub.status === 'past_due' ? 'past_due' : 'status', subscriptionId: id, customerId: sub.customer_id, message: `${before} → ${sub.status}` });
             }
+          }
+          saveCounters('dunning');
+        })());
+      }
+      // Reminders: each unpaid invoice at most once per level; after days offline only the highest level due.
+      for (const batch of chunks(remindersDue(db, T, settings.dunningLevels), batchSize)) {
+        await lock(() => db.transaction(() => {
+          for (const c of batch) {
+            const r = issueReminder(db, c, T, runAt, runId);
+            counters.reminders++;
+            logEntry(db, runId, runAt, {
+              outcome: 'reminder', subscriptionId: c.subscription_id, customerId: c.customer_id, invoiceId: c.id, amountMinor: c.due, currency: c.currency,
+              message: `reminder ${r.level} for ${c.number}: ${r.daysOverdue} days overdue (due ${c.due_date})`,
+            });
           }
           saveCounters('dunning');
         })());

@@ -23,7 +23,8 @@ import { pushTrytonSubscription } from './tryton-subscription';
 import type { Subscription } from '../../../shared/api/ops/subscriptions';
 
 /** Aggregates Tryton has no counterpart for here: acknowledged without a call (plans live in Cadence). */
-const DEFAULT_IGNORED = ['plan', 'price_book', 'bundle', 'location'];
+// dunning_reminder: Cadence's reminders are for the CRM / mailing (REST connector); Tryton runs its own dunning.
+const DEFAULT_IGNORED = ['plan', 'price_book', 'bundle', 'location', 'dunning_reminder'];
 
 export interface TrytonConnectorOptions extends Omit<TrytonClientOptions, 'fetch'> {
   name?: string;

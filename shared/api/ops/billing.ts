@@ -29,6 +29,8 @@ export const BillingRun = z.object({
   linesCreated: z.number().int(),
   finalized: z.number().int(),
   pastDue: z.number().int(),
+  /** Dunning reminders issued by the run. */
+  reminders: z.number().int(),
   /** How often the run was resumed after an interruption. */
   resumes: z.number().int(),
   error: z.string().nullable(),
@@ -39,7 +41,7 @@ export const BillingLogEntry = z.object({
   id: Id,
   runId: Id,
   at: IsoDateTime,
-  outcome: z.enum(['billed', 'skipped', 'failed', 'finalized', 'status', 'past_due']),
+  outcome: z.enum(['billed', 'skipped', 'failed', 'finalized', 'status', 'past_due', 'reminder']),
   subscriptionId: Id.nullable(),
   customerId: Id.nullable(),
   invoiceId: Id.nullable(),
@@ -61,6 +63,15 @@ export const BillingSettings = z.object({
   batchSize: z.number().int().min(1).max(10_000),
   /** Days after an invoice's due date before its subscription turns past_due. */
   dunningGraceDays: z.number().int().min(0).max(3650),
+  /**
+   * Dunning reminder levels: reminder n is issued when an unpaid invoice is dunningLevels[n-1] days overdue
+   * (ascending; empty = no reminders). The reminders go to the ERP/CRM through the outbox (event dunning_reminder.issued).
+   */
+  dunningLevels: z.array(z.number().int().min(1).max(3650)).max(6).superRefine((xs, ctx) => {
+    for (let i = 1; i < xs.length; i++) {
+      if (xs[i]! <= xs[i - 1]!) ctx.addIssue({ code: 'custom', path: [i], message: `must be more days than level ${i} (${xs[i - 1]})` });
+    }
+  }),
 });
 export type BillingSettings = z.output<typeof BillingSettings>;
 
@@ -96,7 +107,7 @@ export const billingOps = {
     name: 'billing.runLog', summary: 'What a run billed, skipped and failed, and why', mutating: false,
     input: z.object({
       runId: Id,
-      outcome: z.enum(['billed', 'skipped', 'failed', 'finalized', 'status', 'past_due']).optional(),
+      outcome: z.enum(['billed', 'skipped', 'failed', 'finalized', 'status', 'past_due', 'reminder']).optional(),
       subscriptionId: Id.optional(),
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(10000).default(200),

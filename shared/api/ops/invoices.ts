@@ -96,6 +96,8 @@ export const InvoiceSummary = z.object({
   createdAt: IsoDateTime,
   finalizedAt: IsoDateTime.nullable(),
   voidedAt: IsoDateTime.nullable(),
+  /** Highest dunning reminder level issued for the invoice (null: none). */
+  dunningLevel: z.number().int().nullable(),
 });
 export type InvoiceSummary = z.output<typeof InvoiceSummary>;
 
@@ -125,6 +127,8 @@ export const Invoice = InvoiceSummary.extend({
   voidReason: z.string().nullable(),
   payments: z.array(Payment),
   creditNotes: z.array(z.object({ id: Id, number: z.string().nullable(), status: InvoiceStatus, grossMinor: z.number().int(), issueDate: IsoDate.nullable() })),
+  /** Dunning reminders issued, by level. */
+  reminders: z.array(z.object({ id: Id, level: z.number().int(), issuedOn: IsoDate, daysOverdue: z.number().int(), amountDueMinor: z.number().int(), currency: z.string() })),
 });
 export type Invoice = z.output<typeof Invoice>;
 

@@ -70,7 +70,9 @@ export async function startTryton(timeoutMs = 900_000): Promise<string | null> {
 
 function runStartScript(timeoutMs: number): Promise<string | null> {
   return new Promise((resolve) => {
-    const child = spawn('bash', [START_SCRIPT, 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The script leaves the ERP running for later test runs: start it from a directory that outlives this checkout
+    // (a daemon whose working directory was deleted fails in os.getcwd(), e.g. when Tryton renders an invoice report).
+    const child = spawn('bash', [START_SCRIPT, 'start'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: os.tmpdir() });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -122,14 +122,24 @@ interface SettingsValues {
   schedulerIntervalMinutes: string;
   batchSize: string;
   dunningGraceDays: string;
+  /** Days after the due date, comma-separated ("7, 14, 30"). */
+  dunningLevels: string;
 }
 
+/** "7, 14, 30" → [7, 14, 30]; null when malformed. */
+const parseLevels = (text: string): number[] | null => {
+  const t = text.trim();
+  if (t === '') return [];
+  const parts = t.split(/[,;\s]+/).filter(Boolean);
+  return parts.every((p) => /^\d+$/.test(p)) ? parts.map(Number) : null;
+};
+
 function SettingsCard() {
-  const form = useForm<SettingsValues>({ graceHours: '', taxRounding: 'per_invoice', taxRoundingMode: 'half_up', schedulerIntervalMinutes: '', batchSize: '', dunningGraceDays: '' });
+  const form = useForm<SettingsValues>({ graceHours: '', taxRounding: 'per_invoice', taxRoundingMode: 'half_up', schedulerIntervalMinutes: '', batchSize: '', dunningGraceDays: '', dunningLevels: '' });
   const save = useSave(form as FormApi<unknown>, 'billing settings');
   const { reset } = form;
   const apply = (s: OpOutput<'billing.settings'>) =>
-    reset({ graceHours: String(s.graceHours), taxRounding: s.taxRounding, taxRoundingMode: s.taxRoundingMode, schedulerIntervalMinutes: String(s.schedulerIntervalMinutes), batchSize: String(s.batchSize), dunningGraceDays: String(s.dunningGraceDays) });
+    reset({ graceHours: String(s.graceHours), taxRounding: s.taxRounding, taxRoundingMode: s.taxRoundingMode, schedulerIntervalMinutes: String(s.schedulerIntervalMinutes), batchSize: String(s.batchSize), dunningGraceDays: String(s.dunningGraceDays), dunningLevels: s.dunningLevels.join(', ') });
   useEffect(() => {
     invoke('billing.settings', {}).then(apply).catch((e) => toast.error(e));
   }, []);
@@ -139,10 +149,15 @@ function SettingsCard() {
     const errs: Record<string, string> = {};
     if (!/^\d+(\.\d+)?$/.test(v.graceHours.trim())) errs.graceHours = 'must be a number of hours';
     for (const k of ['schedulerIntervalMinutes', 'batchSize', 'dunningGraceDays'] as const) if (!/^\d+$/.test(v[k].trim())) errs[k] = 'must be a whole number';
+    const levels = parseLevels(v.dunningLevels);
+    if (levels === null) errs.dunningLevels = 'days after the due date, separated by commas (e.g. 7, 14, 30)';
+    else if (levels.some((d, i) => d < 1 || (i > 0 && d <= levels[i - 1]!))) errs.dunningLevels = 'each level must be more days than the one before (at least 1)';
+    else if (levels.length > 6) errs.dunningLevels = 'at most 6 levels';
     await save.run(errs, async () => {
       const s = await invoke('billing.updateSettings', {
         graceHours: Number(v.graceHours), taxRounding: v.taxRounding as 'per_invoice', taxRoundingMode: v.taxRoundingMode as 'half_up',
         schedulerIntervalMinutes: Number(v.schedulerIntervalMinutes), batchSize: Number(v.batchSize), dunningGraceDays: Number(v.dunningGraceDays),
+        dunningLevels: levels ?? [],
       });
       apply(s);
       toast.success('Billing settings saved');
@@ -173,6 +188,7 @@ function SettingsCard() {
             />
             <IntegerInput path="schedulerIntervalMinutes" label="Run automatically every" endAdornment={<InputAdornment position="end">min</InputAdornment>} helperText="0: only when started" />
             <IntegerInput path="dunningGraceDays" label="Past due after" endAdornment={<InputAdornment position="end">days</InputAdornment>} helperText="after the due date" />
+            <TextInput path="dunningLevels" label="Payment reminders after" endAdornment={<InputAdornment position="end">days</InputAdornment>} helperText="e.g. 7, 14, 30 — empty: no reminders" />
             <IntegerInput path="batchSize" label="Subscriptions per transaction" />
           </Box>
           <Stack direction="row" spacing={1} sx={{ mt: 2.5 }}>

@@ -25,6 +25,7 @@ type Outcome = LogEntry['outcome'];
 const OUTCOMES: Record<Outcome, { label: string; tone: Tone }> = {
   billed: { label: 'Billed', tone: 'green' }, skipped: { label: 'Skipped', tone: 'grey' }, failed: { label: 'Failed', tone: 'red' },
   finalized: { label: 'Finalized', tone: 'blue' }, status: { label: 'Status', tone: 'violet' }, past_due: { label: 'Past due', tone: 'amber' },
+  reminder: { label: 'Reminder', tone: 'amber' },
 };
 
 const columns: ColDef<LogEntry>[] = [

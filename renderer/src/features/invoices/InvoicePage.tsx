@@ -325,6 +325,33 @@ export function InvoicePage({ id }: { id: string }) {
               </Table>
             </SectionCard>
           )}
+
+          {i.reminders.length > 0 && (
+            <SectionCard title="Payment reminders" description="Issued by the billing run's dunning and sent to the ERP/CRM." flush testId="invoice-reminders">
+              <Table size="small" sx={tableSx}>
+                <TableHead>
+                  <TableRow>
+                    <TableCell>Level</TableCell>
+                    <TableCell>Issued</TableCell>
+                    <TableCell align="right">Days overdue</TableCell>
+                    <TableCell align="right">Amount due</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {i.reminders.map((m) => (
+                    <TableRow key={m.id}>
+                      <TableCell>Reminder {m.level}</TableCell>
+                      <TableCell>{m.issuedOn}</TableCell>
+                      <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>{m.daysOverdue}</TableCell>
+                      <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>
+                        {formatMinorMoney(m.amountDueMinor, m.currency)}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </SectionCard>
+          )}
         </Stack>
 
         <Stack spacing={2.5} sx={{ minWidth: 0 }}>
