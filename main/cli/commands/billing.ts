@@ -20,7 +20,7 @@ export const billingCommands: CliCommand[] = [
       if (ctx.args.flags.json) return void ctx.out(JSON.stringify(run, null, 2));
       ctx.out(`Billing run ${run.id} ${run.status}${run.resumes ? ` (resumed ${run.resumes}x)` : ''} as of ${run.runAt} (billed through ${run.targetDate}) in ${Date.now() - t0} ms`);
       ctx.out(`  due ${run.totalDue}, processed ${run.processed}: billed ${run.billed}, skipped ${run.skipped}, failed ${run.failed}`);
-      ctx.out(`  invoices ${run.invoicesCreated} (${run.linesCreated} lines), finalized ${run.finalized}, past due ${run.pastDue}`);
+      ctx.out(`  invoices ${run.invoicesCreated} (${run.linesCreated} lines), finalized ${run.finalized}, past due ${run.pastDue}, reminders ${run.reminders}`);
       if (run.failed) ctx.out(`  see: npm run cadence -- billing log ${run.id} --data ${ctx.dataDir} --outcome failed`);
       return run.status === 'completed' ? 0 : 1;
     },

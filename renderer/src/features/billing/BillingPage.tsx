@@ -62,6 +62,7 @@ const columns: ColDef<BillingRun>[] = [
   num('invoicesCreated', 'Invoices', 88),
   num('finalized', 'Finalized', 92),
   num('pastDue', 'Past due', 88),
+  num('reminders', 'Reminders', 96),
   { field: 'error', headerName: 'Error', flex: 1, minWidth: 150, valueFormatter: (p) => p.value ?? '', cellStyle: { color: '#991b1b' } },
 ];
 

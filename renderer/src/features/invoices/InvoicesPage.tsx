@@ -49,7 +49,7 @@ const columns: ColDef<InvoiceSummary>[] = [
     filterValueGetter: (p) => (p.data ? invoiceStatusText(p.data.status, p.data.overdue) : ''),
     getQuickFilterText: (p) => (p.data ? invoiceStatusText(p.data.status, p.data.overdue) : ''),
   },
-  { field: 'dunningLevel', headerName: 'Reminder', width: 104, filter: 'agNumberColumnFilter', valueFormatter: (p) => (p.value ? `Level ${p.value}` : '—') },
+  { field: 'dunningLevel', headerName: 'Reminder', width: 96, filter: 'agNumberColumnFilter', valueFormatter: (p) => (p.value ? `Level ${p.value}` : '—') },
 ];
 
 function listInput(status: StatusFilter, kind: KindFilter, from: string, to: string, customerId?: string): OpInput<'invoices.list'> {

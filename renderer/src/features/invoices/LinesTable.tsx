@@ -23,61 +23,64 @@ export const tableSx = {
 
 export function LinesTable({ lines, currency, showTax = false, testId, empty = 'No lines' }: { lines: DisplayLine[]; currency: string; showTax?: boolean; testId?: string; empty?: string }) {
   const partial = lines.some((l) => l.fraction !== '1');
+  // A narrow card scrolls the table sideways instead of cutting off the amounts.
   return (
-    <Table size="small" sx={tableSx} data-testid={testId}>
-      <TableHead>
-        <TableRow>
-          <TableCell>Description</TableCell>
-          <TableCell>Service period</TableCell>
-          <TableCell align="right">Qty</TableCell>
-          <TableCell align="right">Unit price</TableCell>
-          {partial && <TableCell align="right">Share</TableCell>}
-          {showTax && <TableCell align="right">VAT</TableCell>}
-          <TableCell align="right">Amount ({currency})</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {lines.length === 0 && (
+    <Box sx={{ overflowX: 'auto' }}>
+      <Table size="small" sx={tableSx} data-testid={testId}>
+        <TableHead>
           <TableRow>
-            <TableCell colSpan={7} sx={{ color: 'text.secondary', textAlign: 'center', py: 2.5 }}>
-              {empty}
-            </TableCell>
+            <TableCell>Description</TableCell>
+            <TableCell>Service period</TableCell>
+            <TableCell align="right">Qty</TableCell>
+            <TableCell align="right">Unit price</TableCell>
+            {partial && <TableCell align="right">Share</TableCell>}
+            {showTax && <TableCell align="right">VAT</TableCell>}
+            <TableCell align="right">Amount ({currency})</TableCell>
           </TableRow>
-        )}
-        {lines.map((l) => (
-          <TableRow key={l.key} data-testid="line-row">
-            <TableCell sx={{ minWidth: 220 }}>
-              <Typography variant="body2" sx={{ fontWeight: 500 }}>
-                {l.description}
-              </Typography>
-              <Typography variant="caption" color="text.secondary">
-                {[l.sku, l.kind !== 'charge' ? LINE_KIND_LABELS[l.kind] ?? l.kind : null].filter(Boolean).join(' · ')}
-              </Typography>
-            </TableCell>
-            <TableCell sx={num}>{formatPeriod(l.periodStart, l.periodEnd)}</TableCell>
-            <TableCell align="right" sx={num}>
-              {formatQuantity(l.quantity)}
-            </TableCell>
-            <TableCell align="right" sx={num}>
-              {formatDecimal(l.unitPrice, currency)}
-            </TableCell>
-            {partial && (
-              <TableCell align="right" sx={num}>
-                {formatFraction(l.fraction)}
+        </TableHead>
+        <TableBody>
+          {lines.length === 0 && (
+            <TableRow>
+              <TableCell colSpan={7} sx={{ color: 'text.secondary', textAlign: 'center', py: 2.5 }}>
+                {empty}
               </TableCell>
-            )}
-            {showTax && (
-              <TableCell align="right" sx={num}>
-                {l.taxRate != null ? `${l.taxRate}%${l.taxCode && l.taxCode !== 'S' ? ` ${l.taxCode}` : ''}` : '—'}
+            </TableRow>
+          )}
+          {lines.map((l) => (
+            <TableRow key={l.key} data-testid="line-row">
+              <TableCell sx={{ minWidth: 220 }}>
+                <Typography variant="body2" sx={{ fontWeight: 500 }}>
+                  {l.description}
+                </Typography>
+                <Typography variant="caption" color="text.secondary">
+                  {[l.sku, l.kind !== 'charge' ? LINE_KIND_LABELS[l.kind] ?? l.kind : null].filter(Boolean).join(' · ')}
+                </Typography>
               </TableCell>
-            )}
-            <TableCell align="right" sx={{ ...num, fontWeight: 600, color: l.amountMinor < 0 ? '#991b1b' : undefined }}>
-              {formatMinorAmount(l.amountMinor, currency)}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+              <TableCell sx={num}>{formatPeriod(l.periodStart, l.periodEnd)}</TableCell>
+              <TableCell align="right" sx={num}>
+                {formatQuantity(l.quantity)}
+              </TableCell>
+              <TableCell align="right" sx={num}>
+                {formatDecimal(l.unitPrice, currency)}
+              </TableCell>
+              {partial && (
+                <TableCell align="right" sx={num}>
+                  {formatFraction(l.fraction)}
+                </TableCell>
+              )}
+              {showTax && (
+                <TableCell align="right" sx={num}>
+                  {l.taxRate != null ? `${l.taxRate}%${l.taxCode && l.taxCode !== 'S' ? ` ${l.taxCode}` : ''}` : '—'}
+                </TableCell>
+              )}
+              <TableCell align="right" sx={{ ...num, fontWeight: 600, color: l.amountMinor < 0 ? '#991b1b' : undefined }}>
+                {formatMinorAmount(l.amountMinor, currency)}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Box>
   );
 }
 
