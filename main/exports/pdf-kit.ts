@@ -42,6 +42,39 @@ export function defaultFonts(): { regular: Buffer; bold: Buffer } | null {
   return fontCache;
 }
 
+/**
+ * Parsing a TTF (fontkit) costs ~20 ms per font and document. pdfkit accepts an already parsed fontkit font (anything
+ * with a `layout` function) and makes its own subset per document, so the parsed font of the first document is reused
+ * for later ones (keyed by the source).
+ */
+const parsedFonts = new Map<string | Buffer, unknown>();
+
+function registerCached(doc: Doc, name: string, src: string | Buffer): void {
+  const parsed = parsedFonts.get(src);
+  doc.registerFont(name, (parsed ?? src) as never);
+  if (parsed) return;
+  doc.font(name);
+  const font = (doc as unknown as { _font?: { font?: { layout?: unknown } } })._font?.font;
+  if (font && typeof font.layout === 'function') parsedFonts.set(src, font);
+}
+
+/**
+ * Prepares a new document: its bytes are collected (`done` resolves once doc.end() has run) and the body fonts
+ * registered (DejaVu Sans by default; Helvetica when `fonts` is null). Returns the font names to draw with.
+ */
+export function openDocument(doc: Doc, fonts: { regular: string | Buffer; bold: string | Buffer } | null): { done: Promise<Buffer>; regular: string; bold: string } {
+  const chunks: Buffer[] = [];
+  doc.on('data', (b: Buffer) => chunks.push(b));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  if (!fonts) return { done, regular: 'Helvetica', bold: 'Helvetica-Bold' };
+  registerCached(doc, 'body', fonts.regular);
+  registerCached(doc, 'body-bold', fonts.bold);
+  return { done, regular: 'body', bold: 'body-bold' };
+}
+
 export interface TextOptions {
   width?: number;
   align?: 'left' | 'right' | 'center';

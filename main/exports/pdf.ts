@@ -6,7 +6,7 @@
  */
 import PDFDocument from 'pdfkit';
 import {
-  BODY_BOTTOM, CELL_PAD, CONTENT_W, defaultFonts, type Doc, drawMark, FOOTER_TOP, heightOf, hline, INK, M_LEFT, M_RIGHT, MUTED,
+  BODY_BOTTOM, CELL_PAD, CONTENT_W, defaultFonts, openDocument, type Doc, drawMark, FOOTER_TOP, heightOf, hline, INK, M_LEFT, M_RIGHT, MUTED,
   PAGE_W, RULE, text, ZEBRA,
 } from './pdf-kit';
 
@@ -305,22 +305,6 @@ function padFrac(s: string, digits: number): string {
 // Fonts (read once per process)
 
 
-/**
- * Parsing a TTF (fontkit) costs ~20 ms per font and document. pdfkit accepts an already parsed
- * fontkit font (anything with a `layout` function) and makes its own subset per document, so the
- * parsed font of the first document is reused for later ones (keyed by the source).
- */
-const parsedFonts = new Map<string | Buffer, unknown>();
-
-function registerCached(doc: Doc, name: string, src: string | Buffer): void {
-  const parsed = parsedFonts.get(src);
-  doc.registerFont(name, (parsed ?? src) as never);
-  if (parsed) return;
-  doc.font(name);
-  const font = (doc as unknown as { _font?: { font?: { layout?: unknown } } })._font?.font;
-  if (font && typeof font.layout === 'function') parsedFonts.set(src, font);
-}
-
 /** True when toPdf will use a Unicode TTF (DejaVu Sans) by default; false = Helvetica fallback. */
 export function hasUnicodeFont(): boolean {
   return defaultFonts() !== null;
@@ -367,21 +351,7 @@ export async function toPdf(d: InvoiceDocument, opts: PdfOptions = {}): Promise<
       CreationDate: new Date(`${d.issueDate}T00:00:00Z`),
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-
-  let regular = 'Helvetica';
-  let bold = 'Helvetica-Bold';
-  if (fonts) {
-    registerCached(doc, 'body', fonts.regular);
-    registerCached(doc, 'body-bold', fonts.bold);
-    regular = 'body';
-    bold = 'body-bold';
-  }
+  const { done, regular, bold } = openDocument(doc, fonts);
   const ctx: Ctx = {
     doc,
     d,

@@ -13,7 +13,7 @@ import { AGING_BUCKETS } from '../../shared/domain/finance/aging';
 import type { Statement, StatementLine, StatementLineKind } from '../../shared/domain/finance/statement';
 import { formatMinor } from '../../shared/domain/money';
 import {
-  BODY_BOTTOM, CELL_PAD, CONTENT_W, defaultFonts, type Doc, drawMark, FOOTER_TOP, heightOf, hline, INK, M_LEFT, MUTED, RULE,
+  BODY_BOTTOM, CELL_PAD, CONTENT_W, defaultFonts, openDocument, type Doc, drawMark, FOOTER_TOP, heightOf, hline, INK, M_LEFT, MUTED, RULE,
   text, ZEBRA,
 } from './pdf-kit';
 
@@ -105,20 +105,7 @@ export async function statementPdf(input: StatementPdfInput, opts: StatementPdfO
       CreationDate: new Date(`${statementDate}T00:00:00Z`),
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (b: Buffer) => chunks.push(b));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  let regular = 'Helvetica';
-  let bold = 'Helvetica-Bold';
-  if (fonts) {
-    doc.registerFont('body', fonts.regular as never);
-    doc.registerFont('body-bold', fonts.bold as never);
-    regular = 'body';
-    bold = 'body-bold';
-  }
+  const { done, regular, bold } = openDocument(doc, fonts);
   const c: Ctx = { doc, s, seller, buyer, accent: opts.accentColor ?? '#1e3a5f', regular, bold, unicode: fonts !== null, logo: opts.logo, statementDate, y: 0 };
   drawHeader(c);
   drawSummary(c);

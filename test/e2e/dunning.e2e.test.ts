@@ -1,8 +1,8 @@
 /**
  * Dunning E2E: a store billed on 2026-01-01 (through the API, server clock --now), then opened again 36 days after
  * the due date with reminder levels 7/14/30 configured in the billing settings form: the billing run issues the
- * highest level reached, the invoice page shows it in "Payment reminders", the list shows the level, the run
- * history counts it.
+ * highest level reached, the invoice page shows it in "Payment reminders" with its letter (PDF download), the list
+ * shows the level, the run history counts it.
  */
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -70,6 +70,10 @@ describe.skipIf(!chromiumPath)('dunning: reminder levels in the browser', () => 
     await expect.poll(() => card.textContent()).toMatch(/Reminder 3/);
     expect(await card.textContent()).toMatch(/2026-02-20/);
     expect(await card.textContent()).toMatch(/36/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('invoice-reminder-pdf').first().click()]);
+    expect(download.suggestedFilename()).toBe(`reminder-3-${invoice.number}.pdf`);
+    const file = await download.path();
+    expect(fs.readFileSync(file!).subarray(0, 5).toString()).toBe('%PDF-');
 
     await page.goto(`${server!.origin}/#/invoices`);
     await expect.poll(() => page.locator('.ag-row', { hasText: invoice.number }).first().textContent()).toMatch(/Level 3/);

@@ -256,6 +256,10 @@ export const exportOps = {
     output: StatementSchema,
   }),
   'invoices.pdf': op({ name: 'invoices.pdf', summary: 'The PDF of a finalized invoice or credit note (base64)', mutating: false, input: z.object({ id: Id, locale: z.enum(['en', 'de']).default('en') }), output: DownloadedFile }),
+  'invoices.reminderPdf': op({
+    name: 'invoices.reminderPdf', summary: 'The letter of a dunning reminder (PDF, base64): the overdue invoice, the amount due, the payment details', mutating: false,
+    input: z.object({ reminderId: Id }), output: DownloadedFile,
+  }),
   'invoices.ubl': op({ name: 'invoices.ubl', summary: 'The EN 16931 UBL 2.1 XML of a finalized invoice or credit note (base64)', mutating: false, input: z.object({ id: Id }), output: DownloadedFile }),
   'invoices.cii': op({ name: 'invoices.cii', summary: 'The EN 16931 CII XML of a finalized invoice or credit note (base64)', mutating: false, input: z.object({ id: Id }), output: DownloadedFile }),
 } as const;

@@ -2,8 +2,15 @@
  * Dunning reminders: levels by days overdue, each level once per invoice, only the highest level after days offline,
  * payments take an invoice out of dunning, the ERP/CRM learns each reminder through the outbox.
  */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { reminderWording } from '../../../main/exports/reminder';
 import { world, type World } from './helpers';
+
+const hasPdfToText = spawnSync('pdftotext', ['-v']).status === 0;
 
 let w: World | undefined;
 afterEach(async () => {
@@ -70,6 +77,31 @@ describe('dunning reminders', () => {
     // the last level is the last letter
     await w.runOn('2026-03-20');
     expect(outboxReminders(w)).toHaveLength(3);
+
+    // the letter of the final reminder (PDF)
+    const file = await w.b.call('invoices.reminderPdf', { reminderId: after.reminders[1]!.id });
+    expect(file).toMatchObject({ name: `reminder-3-${inv2!.number}.pdf`, mediaType: 'application/pdf' });
+    const pdf = Buffer.from(file.base64, 'base64');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    if (hasPdfToText) {
+      const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cadence-reminder-')), 'r.pdf');
+      fs.writeFileSync(f, pdf);
+      const txt = spawnSync('pdftotext', ['-layout', f, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+      expect(txt).toContain('FINAL REMINDER');
+      expect(txt).toContain(inv2!.number!);
+      expect(txt).toContain('Customer 2 GmbH');
+      expect(txt).toContain('36 days');
+      expect(txt).toMatch(/Total due €928\.00/);
+      expect(txt).toContain('hand the matter over for collection');
+    }
+    await expect(w.b.call('invoices.reminderPdf', { reminderId: '01a00000-0000-7000-8000-000000000000' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('words the letter by level: first, further, final', () => {
+    expect(reminderWording(1, 3).title).toBe('PAYMENT REMINDER');
+    expect(reminderWording(2, 3).title).toBe('REMINDER 2');
+    expect(reminderWording(3, 3).title).toBe('FINAL REMINDER');
+    expect(reminderWording(1, 1).title).toBe('PAYMENT REMINDER');
   });
 
   it('is off until levels are configured, and refuses levels that do not increase', async () => {

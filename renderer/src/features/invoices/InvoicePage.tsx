@@ -113,6 +113,16 @@ function PdfUblButtons({ invoice }: { invoice: Invoice }) {
   );
 }
 
+async function downloadReminder(reminderId: string): Promise<void> {
+  try {
+    const f = await invoke('invoices.reminderPdf', { reminderId });
+    saveFile(f);
+    toast.success(`${f.name} downloaded`);
+  } catch (e) {
+    toast.error(e);
+  }
+}
+
 export function InvoicePage({ id }: { id: string }) {
   const [invoice, setInvoice] = useState<Invoice | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -335,6 +345,7 @@ export function InvoicePage({ id }: { id: string }) {
                     <TableCell>Issued</TableCell>
                     <TableCell align="right">Days overdue</TableCell>
                     <TableCell align="right">Amount due</TableCell>
+                    <TableCell align="right">Letter</TableCell>
                   </TableRow>
                 </TableHead>
                 <TableBody>
@@ -345,6 +356,13 @@ export function InvoicePage({ id }: { id: string }) {
                       <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>{m.daysOverdue}</TableCell>
                       <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>
                         {formatMinorMoney(m.amountDueMinor, m.currency)}
+                      </TableCell>
+                      <TableCell align="right" sx={{ py: 0 }}>
+                        <Tooltip title="Download the reminder letter (PDF)">
+                          <IconButton size="small" aria-label={`Reminder ${m.level} letter`} onClick={() => void downloadReminder(m.id)} data-testid="invoice-reminder-pdf">
+                            <PdfIcon fontSize="small" />
+                          </IconButton>
+                        </Tooltip>
                       </TableCell>
                     </TableRow>
                   ))}
