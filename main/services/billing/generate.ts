@@ -4,7 +4,7 @@
  * now" for changes and cancellations), and the previews (change preview, upcoming invoice, running usage).
  */
 import {
-  classifyChange, minDate, maxDate, resolveSchedule, type IsoDate, type ProposedLine, type SubscriptionSnapshot, type PricePoint,
+  classifyChange, minDate, maxDate, type IsoDate, type ProposedLine, type SubscriptionSnapshot, type PricePoint,
 } from '../../../shared/domain/billing';
 import { Decimal, dec, decStr, toMinor } from '../../../shared/domain/money';
 import { priceCharge, type ChargeModel } from '../../../shared/domain/pricing';
@@ -17,7 +17,7 @@ import {
 } from './invoicing';
 import { catchUpLifecycle, saveSubAfterRun } from './lifecycle';
 import {
-  aggregateUsage, isTransactionPriced, nextEventDate, propose, termBoundary, type BatchLookups, type Proposal, type SubState,
+  aggregateUsage, isTransactionPriced, nextEventDate, propose, scheduleOfSub, termBoundary, type BatchLookups, type Proposal, type SubState,
 } from './state';
 
 const minNullable = (a: IsoDate | null, b: IsoDate | null): IsoDate | null => (a === null ? b : b === null ? a : minDate(a, b));
@@ -228,8 +228,7 @@ export function upcomingInvoice(db: Db, s: SubState, today: IsoDate, settings: B
 /** The running usage of the current period per metered item, priced so far. */
 export function currentUsage(db: Db, s: SubState, today: IsoDate) {
   const sub = s.sub;
-  const sched = resolveSchedule({ startDate: sub.start_date, anchorDay: sub.anchor_day, intervalMonths: sub.interval_months });
-  const slot = sched.periodContaining(today);
+  const slot = scheduleOfSub(sub).periodContaining(today);
   const out: { itemId: string; metric: string; aggregation: 'sum' | 'count' | 'max' | 'unique_count' | 'last'; periodStart: string; periodEnd: string; quantity: string; records: number; amountMinor: number; currency: string }[] = [];
   if (!slot) return out;
   const p = propose(db, s, today);

@@ -130,12 +130,13 @@ const SAVE_SQL = `UPDATE subscriptions SET status = @status, trial_end = @trial_
   term_end = @term_end, current_term_end = @current_term_end, auto_renew = @auto_renew, renewal_uplift_pct = @renewal_uplift_pct,
   notice_days = @notice_days, cancel_at = @cancel_at, cancel_credit = @cancel_credit, cancel_reason = @cancel_reason,
   proration_policy = @proration_policy, proration_invoicing = @proration_invoicing, po_number = @po_number, buyer_reference = @buyer_reference,
-  notes = @notes, next_billing_date = @next_billing_date, bill_from = @bill_from, status_checked_through = @status_checked_through,
+  notes = @notes, interval_changes = @interval_changes, next_billing_date = @next_billing_date, bill_from = @bill_from, status_checked_through = @status_checked_through,
   price_locks = @price_locks, last_run_id = @last_run_id, billing_error = @billing_error, version = @version, updated_at = @updated_at
   WHERE id = @id`;
 
 export function saveSub(db: Db, sub: SubRow): void {
-  st(db, SAVE_SQL).run(sub);
+  // rows built before migration 0011's column was read (or by hand) save no switch
+  st(db, SAVE_SQL).run({ ...sub, interval_changes: sub.interval_changes ?? '[]' });
 }
 
 /** The columns a billing run moves on every subscription it bills (none of them indexed but next_billing_date). */

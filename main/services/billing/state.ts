@@ -5,7 +5,7 @@
  */
 import {
   addDays, addMonthsClamped, dateParts, daysInMonth, maxDate, proposeLines, resolveSchedule,
-  type ItemChange, type PricePoint, type ProposeResult, type SubscriptionSnapshot, type UsageAggregate,
+  type IntervalChange, type ItemChange, type PricePoint, type ResolvedSchedule, type ProposeResult, type SubscriptionSnapshot, type UsageAggregate,
   usageWindowsDue, type ExistingLine, type IsoDate, type SubscriptionStatus as CoreStatus,
 } from '../../../shared/domain/billing';
 import { Decimal, dec, decStr, minorUnits } from '../../../shared/domain/money';
@@ -29,6 +29,8 @@ export interface SubRow {
   start_date: string;
   anchor_day: number;
   interval_months: number;
+  /** JSON [{from, intervalMonths}]: switches of the billing interval (migration 0011). */
+  interval_changes: string;
   trial_end: string | null;
   trial_end_action: 'convert' | 'cancel';
   term_months: number | null;
@@ -160,6 +162,25 @@ export const cloneState = (s: SubState): SubState => ({
   changes: s.changes.map((c) => ({ ...c })),
   pauses: s.pauses.map((p) => ({ ...p })),
 });
+
+// ------------------------------------------------------------------------------------------------ schedule
+
+type ScheduleCols = Pick<SubRow, 'start_date' | 'anchor_day' | 'interval_months'> & { interval_changes?: string | null };
+
+/** The subscription's interval switches, ascending. */
+export const intervalChangesOf = (sub: { interval_changes?: string | null }): IntervalChange[] =>
+  parseJson<IntervalChange[]>(sub.interval_changes, []).slice().sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+
+/** The subscription's billing periods (with its interval switches). */
+export const scheduleOfSub = (sub: ScheduleCols): ResolvedSchedule =>
+  resolveSchedule({ startDate: sub.start_date, anchorDay: sub.anchor_day, intervalMonths: sub.interval_months, intervalChanges: intervalChangesOf(sub) });
+
+/** The billing interval (months) in force on `date`. */
+export function intervalAt(sub: ScheduleCols, date: IsoDate): number {
+  let n = sub.interval_months;
+  for (const c of intervalChangesOf(sub)) if (c.from <= date) n = c.intervalMonths;
+  return n;
+}
 
 // ------------------------------------------------------------------------------------------------ terms and status
 
@@ -294,7 +315,7 @@ function accountVolumePoints(db: Db, s: SubState, planId: string, row: PricePoin
   const scope = row.volumeScope ?? 'subscription';
   if (scope === 'subscription' || isTransactionModel(model)) return [{ validFrom: row.validFrom, validTo: row.validTo, model }];
   const sub = s.sub;
-  const sched = resolveSchedule({ startDate: sub.start_date, anchorDay: sub.anchor_day, intervalMonths: sub.interval_months, alignment: 'prorate' });
+  const sched = scheduleOfSub(sub);
   const from = maxDate(row.validFrom, sub.start_date);
   if (row.validTo !== null && row.validTo <= from) return [{ validFrom: row.validFrom, validTo: row.validTo, model }];
   const priced = (date: IsoDate): ChargeModel => {
@@ -423,6 +444,7 @@ export function toSnapshot(s: SubState, prices: PriceResolver): SubscriptionSnap
     startDate: sub.start_date,
     anchorDay: sub.anchor_day,
     intervalMonths: sub.interval_months,
+    intervalChanges: intervalChangesOf(sub),
     alignment: 'prorate',
     status: coreStatus(sub.status),
     trialEnd: sub.trial_end,
@@ -578,7 +600,8 @@ export function batchLookups(db: Db, states: Iterable<SubState>, o: { cacheCount
   // one billing interval before it); existingLines checks the window against billedFrom anyway.
   let from: IsoDate | null = null;
   for (const s of states) {
-    const lo = addMonthsClamped(s.sub.bill_from, -Math.max(1, s.sub.interval_months) - 1);
+    const longest = Math.max(s.sub.interval_months, ...intervalChangesOf(s.sub).map((c) => c.intervalMonths));
+    const lo = addMonthsClamped(s.sub.bill_from, -longest - 1);
     if (from === null || lo < from) from = lo;
   }
   const billed = st(db, `SELECT l.subscription_id AS s, l.line_key AS k, l.amount_minor AS a, i.kind AS kind, l.period_end AS e FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id

@@ -3,7 +3,7 @@
  * start/end dates, dated item changes, pauses, a cancel date) and previewed with the very code that applies it.
  */
 import {
-  addDays, dateParts, maxDate, minDate, resolveSchedule, type IsoDate,
+  addDays, dateParts, maxDate, minDate, type IsoDate,
 } from '../../../shared/domain/billing';
 import { dec } from '../../../shared/domain/money';
 import { AppError } from '../../../shared/api/errors';
@@ -20,7 +20,7 @@ import { json, readBillingSettings, st, type Db } from './db';
 import { currentUsage, issueNow, previewChange, upcomingInvoice } from './generate';
 import { catchUpLifecycle, saveSub, settleAfterChange, writeTimeline } from './lifecycle';
 import {
-  baseStatusAt, cloneState, currentTermEnd, initialTermEnd, loadStates, mustLoadState, nextEventDate, termBoundary,
+  baseStatusAt, cloneState, currentTermEnd, initialTermEnd, intervalAt, intervalChangesOf, loadStates, mustLoadState, nextEventDate, scheduleOfSub, termBoundary,
   type ChangeRow, type ItemRow, type SubRow, type SubState,
 } from './state';
 
@@ -111,7 +111,7 @@ export function toSubscriptions(db: Db, states: readonly SubState[], today: IsoD
   return states.map((s) => {
     const sub = s.sub;
     const c = st(db, 'SELECT name, number FROM customers WHERE id = ?').get(sub.customer_id) as { name: string; number: string };
-    const sched = resolveSchedule({ startDate: sub.start_date, anchorDay: sub.anchor_day, intervalMonths: sub.interval_months });
+    const sched = scheduleOfSub(sub);
     const period = sched.periodContaining(today);
     const items: SubscriptionItem[] = s.items.map((i) => {
       // terms in force today
@@ -142,7 +142,7 @@ export function toSubscriptions(db: Db, states: readonly SubState[], today: IsoD
     }));
     return {
       id: sub.id, customerId: sub.customer_id, customerName: c.name, customerNumber: c.number, currency: sub.currency, status: sub.status,
-      startDate: sub.start_date, billingAnchorDay: sub.anchor_day, intervalMonths: sub.interval_months, trialEnd: sub.trial_end,
+      startDate: sub.start_date, billingAnchorDay: sub.anchor_day, intervalMonths: intervalAt(sub, today), intervalChanges: intervalChangesOf(sub), trialEnd: sub.trial_end,
       trialEndAction: sub.trial_end_action,
       term: sub.term_months && sub.term_end ? {
         months: sub.term_months, initialEnd: sub.term_end, currentEnd: currentTermEnd(sub, today) ?? sub.term_end, autoRenew: !!sub.auto_renew,
@@ -240,7 +240,7 @@ function effectiveDateOf(s: SubState, input: Pick<ChangeInput, 'when' | 'effecti
   }
   if (today < sub.start_date) return sub.start_date;
   if (input.when === 'now') return today;
-  const p = resolveSchedule({ startDate: sub.start_date, anchorDay: sub.anchor_day, intervalMonths: sub.interval_months }).periodContaining(today)!;
+  const p = scheduleOfSub(sub).periodContaining(today)!;
   return p.end;
 }
 
@@ -260,6 +260,26 @@ function buildChange(db: Db, s: SubState, input: ChangeInput, today: IsoDate, at
     if (!activeAt(it, E) && !((it.start_date ?? sub.start_date) > E)) throw AppError.validation(path, `item ${id} has ended`);
     return it;
   };
+  // A switch of the billing interval (monthly → annual …): every recurring plan of the change bills at the new
+  // interval, from a period start (never backdated, never 'now' in the middle of a period).
+  const current = intervalAt(sub, E);
+  const switchTo = new Set<number>();
+  input.actions.forEach((a: ChangeAction, i) => {
+    if (a.type !== 'change_plan' && a.type !== 'add_addon') return;
+    const it = a.type === 'change_plan' ? after.items.find((x) => x.id === a.itemId) : null;
+    if (it && it.kind !== 'recurring') return;
+    const pl = planOf(db, a.planId, `actions.${i}.planId`);
+    if (pl.intervalMonths !== current) switchTo.add(pl.intervalMonths);
+  });
+  if (switchTo.size > 1) throw AppError.validation('actions', 'the plans of one change must all bill at the same interval');
+  const newInterval = switchTo.size === 1 ? [...switchTo][0]! : null;
+  if (newInterval !== null) {
+    const path = 'effectiveDate';
+    if (input.when === 'now') throw AppError.validation('when', `switching to billing every ${newInterval} month(s) takes effect at a period end ('period_end' or the start date of a period), not in the middle of one`);
+    if (E < today) throw AppError.validation(path, 'an interval switch cannot be backdated');
+    if (scheduleOfSub(sub).periodContaining(E)?.start !== E) throw AppError.validation(path, `${E} does not start a billing period; an interval switch takes effect at a period start`);
+  }
+  const interval = newInterval ?? current;
   const change = (item: ItemRow, fields: Partial<ChangeRow>): void => {
     after.changes.push({
       id: newId(), subscription_id: sub.id, item_id: item.id, effective_date: E, effective_at: effectiveAt, quantity: null, plan_id: null,
@@ -274,8 +294,8 @@ function buildChange(db: Db, s: SubState, input: ChangeInput, today: IsoDate, at
         if (item.bundle_id) throw AppError.validation(`${path}.itemId`, 'a bundle item cannot change plan (change its quantity, or remove it and add another)');
         const plan = planOf(db, a.planId, `${path}.planId`);
         if (!plan.active) throw AppError.validation(`${path}.planId`, `plan ${plan.code} is not active`);
-        if (item.kind === 'recurring' && plan.intervalMonths !== sub.interval_months) {
-          throw AppError.validation(`${path}.planId`, `plan ${plan.code} bills every ${plan.intervalMonths} month(s) but the subscription every ${sub.interval_months}; switching the billing interval needs a new subscription`);
+        if (item.kind === 'recurring' && plan.intervalMonths !== interval) {
+          throw AppError.validation(`${path}.planId`, `plan ${plan.code} bills every ${plan.intervalMonths} month(s) but the subscription every ${interval}`);
         }
         if (!item.model) assertPriced(db, sub.customer_id, plan.id, sub.currency, `${path}.planId`);
         change(item, {
@@ -295,8 +315,8 @@ function buildChange(db: Db, s: SubState, input: ChangeInput, today: IsoDate, at
       case 'add_addon': {
         const plan = planOf(db, a.planId, `${path}.planId`);
         if (!plan.active) throw AppError.validation(`${path}.planId`, `plan ${plan.code} is not active`);
-        if (plan.intervalMonths !== sub.interval_months) {
-          throw AppError.validation(`${path}.planId`, `plan ${plan.code} bills every ${plan.intervalMonths} month(s) but the subscription every ${sub.interval_months}`);
+        if (plan.intervalMonths !== interval) {
+          throw AppError.validation(`${path}.planId`, `plan ${plan.code} bills every ${plan.intervalMonths} month(s) but the subscription every ${interval}`);
         }
         assertPriced(db, sub.customer_id, plan.id, sub.currency, `${path}.planId`);
         const id = newId();
@@ -318,6 +338,21 @@ function buildChange(db: Db, s: SubState, input: ChangeInput, today: IsoDate, at
       }
     }
   });
+  if (newInterval !== null) {
+    // every recurring item billed after E must move to the new interval in this change
+    const changedAtE = new Set(after.changes.filter((c) => c.effective_date === E && c.plan_id).map((c) => c.item_id));
+    after.items.forEach((it) => {
+      if (it.kind !== 'recurring' || (it.end_date !== null && it.end_date <= E)) return;
+      const added = (it.start_date ?? '') === E && !s.items.some((o) => o.id === it.id);
+      if (!added && !changedAtE.has(it.id)) {
+        throw AppError.validation('actions', `switching to billing every ${newInterval} month(s) moves every recurring item: "${it.description}" still bills every ${current} month(s) (change its plan, or remove it, in the same change)`);
+      }
+    });
+    const switches = intervalChangesOf(sub).filter((c) => c.from < E);
+    switches.push({ from: E, intervalMonths: newInterval });
+    after.sub.interval_changes = json(switches);
+    summary.push({ type: 'switch_interval', intervalMonths: newInterval, from: E });
+  }
   after.sub.bill_from = minDate(sub.bill_from, E);
   return { after, effectiveDate: E, summary };
 }
@@ -355,7 +390,7 @@ export const subscriptionHandlers: HandlerMap<SubscriptionOps> = {
     const id = newId();
     const sub: SubRow = {
       id, customer_id: customer.id, currency, status: 'active', start_date: startDate, anchor_day: input.billingAnchorDay ?? dateParts(startDate)[2],
-      interval_months: intervalMonths, trial_end: trialEnd, trial_end_action: input.trialEndAction, term_months: input.termMonths, term_end: termEnd,
+      interval_months: intervalMonths, interval_changes: '[]', trial_end: trialEnd, trial_end_action: input.trialEndAction, term_months: input.termMonths, term_end: termEnd,
       current_term_end: termEnd, auto_renew: input.autoRenew ? 1 : 0, renewal_uplift_pct: input.renewalUpliftPct, notice_days: input.noticeDays,
       cancel_at: trialEnd && input.trialEndAction === 'cancel' ? trialEnd : null, cancel_credit: 'none', cancel_reason: trialEnd && input.trialEndAction === 'cancel' ? 'trial ends' : null,
       proration_policy: input.prorationPolicy, proration_invoicing: input.prorationInvoicing, po_number: input.poNumber ?? null,
@@ -514,6 +549,26 @@ export const subscriptionHandlers: HandlerMap<SubscriptionOps> = {
     const at = nowIso(ctx);
     const ch = s.changes.find((c) => c.id === input.changeId);
     const item = s.items.find((i) => i.id === input.changeId);
+    // Part of an interval switch: the switch is withdrawn as a whole (every change of that day), so no item is left
+    // billing at the other interval.
+    const day = ch?.effective_date ?? (item && item.start_date && item.start_date > today ? item.start_date : item?.end_date ?? null);
+    const switches = intervalChangesOf(s.sub);
+    if (day && day > today && switches.some((w) => w.from === day)) {
+      for (const c of s.changes.filter((x) => x.effective_date === day)) st(ctx.raw, 'UPDATE subscription_changes SET canceled_at = ? WHERE id = ?').run(at, c.id);
+      s.changes = s.changes.filter((x) => x.effective_date !== day);
+      for (const i of s.items.filter((x) => x.start_date === day)) st(ctx.raw, 'DELETE FROM subscription_items WHERE id = ?').run(i.id);
+      s.items = s.items.filter((x) => x.start_date !== day);
+      for (const i of s.items.filter((x) => x.end_date === day)) {
+        st(ctx.raw, 'UPDATE subscription_items SET end_date = NULL WHERE id = ?').run(i.id);
+        i.end_date = null;
+      }
+      s.sub.interval_changes = json(switches.filter((w) => w.from !== day));
+      s.sub.version += 1;
+      s.sub.updated_at = at;
+      writeTimeline(ctx.raw, s.sub.id, at, today, 'interval_switch_withdrawn', s.sub.status, s.sub.status, { changeId: input.changeId, effectiveDate: day });
+      saveSub(ctx.raw, s.sub);
+      return outbox(ctx, s, 'subscription.changed');
+    }
     if (ch) {
       if (ch.effective_date <= today) throw AppError.conflict('the change has already taken effect');
       st(ctx.raw, 'UPDATE subscription_changes SET canceled_at = ? WHERE id = ?').run(at, ch.id);
@@ -599,7 +654,7 @@ export const subscriptionHandlers: HandlerMap<SubscriptionOps> = {
       }
       cancelAt = end;
     } else {
-      const p = resolveSchedule({ startDate: sub.start_date, anchorDay: sub.anchor_day, intervalMonths: sub.interval_months }).periodContaining(maxDate(today, sub.start_date))!;
+      const p = scheduleOfSub(sub).periodContaining(maxDate(today, sub.start_date))!;
       cancelAt = p.end;
     }
     if (cancelAt < sub.start_date) throw AppError.validation('date', `is before the subscription start ${sub.start_date}`);

@@ -13,6 +13,7 @@ import { newId } from '../../platform/ids';
 import { type HandlerMap, nowIso } from '../context';
 import { st, type Db } from './db';
 import { windowStartOf } from './window';
+import { intervalChangesOf } from './state';
 
 type UsageOps = 'usage.record' | 'usage.importCsv' | 'usage.list';
 
@@ -120,14 +121,14 @@ export function recordUsage(db: Db, records: readonly (UsageRecordInput | { erro
     return { index, idempotencyKey: r.idempotencyKey, id, status: 'recorded' };
   });
   // Late usage: a period the run has already billed is reopened (bill_from), and the subscription is due again.
-  const subOf = st(db, 'SELECT start_date, anchor_day, interval_months, bill_from FROM subscriptions WHERE id = ?');
+  const subOf = st(db, 'SELECT start_date, anchor_day, interval_months, interval_changes, bill_from FROM subscriptions WHERE id = ?');
   const reopen = st(db, `UPDATE subscriptions SET bill_from = ?, next_billing_date = CASE WHEN next_billing_date IS NULL OR next_billing_date > ? THEN ? ELSE next_billing_date END
     WHERE id = ?`);
   const today = atIso.slice(0, 10);
   for (const [subId, day] of earliest) {
-    const s = subOf.get(subId) as { start_date: string; anchor_day: number; interval_months: number; bill_from: string };
+    const s = subOf.get(subId) as { start_date: string; anchor_day: number; interval_months: number; interval_changes: string; bill_from: string };
     if (day >= s.bill_from) continue;
-    const open = windowStartOf({ startDate: s.start_date, anchorDay: s.anchor_day, intervalMonths: s.interval_months }, s.bill_from);
+    const open = windowStartOf({ startDate: s.start_date, anchorDay: s.anchor_day, intervalMonths: s.interval_months, intervalChanges: intervalChangesOf(s) }, s.bill_from);
     if (open === null || day >= open) continue; // the period is not billed yet
     reopen.run(day, today, today, subId);
   }

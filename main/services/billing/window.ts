@@ -24,9 +24,9 @@ export interface Windowed {
 }
 
 /** The start of the billing period containing `billFrom` (null when that is the subscription's first period). */
-export function windowStartOf(sub: Pick<SubscriptionSnapshot, 'startDate' | 'anchorDay' | 'intervalMonths' | 'alignment'>, billFrom: IsoDate | null): IsoDate | null {
+export function windowStartOf(sub: Pick<SubscriptionSnapshot, 'startDate' | 'anchorDay' | 'intervalMonths' | 'alignment' | 'intervalChanges'>, billFrom: IsoDate | null): IsoDate | null {
   if (!billFrom || billFrom <= sub.startDate) return null;
-  const sched = resolveSchedule({ startDate: sub.startDate, anchorDay: sub.anchorDay, intervalMonths: sub.intervalMonths, alignment: sub.alignment });
+  const sched = resolveSchedule({ startDate: sub.startDate, anchorDay: sub.anchorDay, intervalMonths: sub.intervalMonths, alignment: sub.alignment, intervalChanges: sub.intervalChanges ?? [] });
   const p = sched.periodContaining(billFrom);
   if (!p || p.index === 0) return null;
   return p.start;

@@ -21,6 +21,7 @@ import type { TaxCategoryCode } from '../../../shared/domain/documents';
 import { newId } from '../../platform/ids';
 import { readBillingSettings } from '../billing/db';
 import { docQuantityPrice, finalizeInvoice, insertDraft, insertLine } from '../billing/invoicing';
+import { scheduleOfSub } from '../billing/state';
 import { type Db, json, loadOrderRow, type OrderRow, parseJson, st, tableExists } from './db';
 import { policyFor } from './pricing';
 import { updateInvoiceStatus } from './status';
@@ -52,9 +53,9 @@ export const billingAvailable = (db: Db): boolean => tableExists(db, 'invoices')
 /** The billing period [start, end) containing a delivery: the subscription's, else the calendar month. */
 export function billingPeriodOf(db: Db, o: Pick<OrderRow, 'subscription_id' | 'delivery_date'>): { start: IsoDate; end: IsoDate } {
   if (o.subscription_id && tableExists(db, 'subscriptions')) {
-    const s = st(db, 'SELECT start_date, anchor_day, interval_months FROM subscriptions WHERE id = ?').get(o.subscription_id) as { start_date: string; anchor_day: number; interval_months: number } | undefined;
+    const s = st(db, 'SELECT start_date, anchor_day, interval_months, interval_changes FROM subscriptions WHERE id = ?').get(o.subscription_id) as { start_date: string; anchor_day: number; interval_months: number; interval_changes: string } | undefined;
     if (s) {
-      const p = resolveSchedule({ startDate: s.start_date, anchorDay: s.anchor_day, intervalMonths: s.interval_months }).periodContaining(o.delivery_date);
+      const p = scheduleOfSub(s).periodContaining(o.delivery_date);
       if (p) return { start: p.start, end: p.end };
     }
   }

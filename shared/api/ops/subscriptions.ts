@@ -149,7 +149,10 @@ export const Subscription = z.object({
   status: SubscriptionStatus,
   startDate: IsoDate,
   billingAnchorDay: z.number().int(),
+  /** The billing interval in force today (months). */
   intervalMonths: z.number().int(),
+  /** Switches of the billing interval (e.g. monthly → annual from a period start), ascending; past ones included. */
+  intervalChanges: z.array(z.object({ from: IsoDate, intervalMonths: z.number().int() })),
   trialEnd: IsoDate.nullable(),
   trialEndAction: z.enum(['convert', 'cancel']),
   term: Term.nullable(),

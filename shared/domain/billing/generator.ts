@@ -51,7 +51,7 @@
 import { priceCharge, roundingOf, type ChargeModel } from '../pricing';
 import { Decimal, dec, decStr, fromMinor, toMinor, type RoundingMode } from '../money';
 import { addMonthsClamped, dateParts, daysInMonth, epochSeconds, fromDayNumber, maxDate, minDate, SECONDS_PER_DAY, utcDateOf, type IsoDate } from './dates';
-import { resolveSchedule, type Alignment, type BillingPeriod, type ResolvedSchedule } from './periods';
+import { resolveSchedule, type Alignment, type BillingPeriod, type IntervalChange, type ResolvedSchedule } from './periods';
 import { classifyChange, type ProrationPolicy } from './proration';
 
 export type LineKind = 'charge' | 'credit' | 'usage' | 'trueup' | 'proration_charge' | 'proration_credit';
@@ -127,6 +127,8 @@ export interface SubscriptionSnapshot {
   anchorDay: number;
   intervalMonths: number;
   alignment?: Alignment;
+  /** Switches of the billing interval from a period start on (periods.ts). */
+  intervalChanges?: readonly IntervalChange[];
   /** Informational except 'draft' and 'pending', which bill nothing; the dates below decide what is billed. */
   status: SubscriptionStatus;
   trialEnd: IsoDate | null;
@@ -337,7 +339,7 @@ function contextOf(sub: SubscriptionSnapshot): SubContext {
 }
 
 function subContext(sub: SubscriptionSnapshot): SubContext {
-  const sched = resolveSchedule({ startDate: sub.startDate, anchorDay: sub.anchorDay, intervalMonths: sub.intervalMonths, alignment: sub.alignment });
+  const sched = resolveSchedule({ startDate: sub.startDate, anchorDay: sub.anchorDay, intervalMonths: sub.intervalMonths, alignment: sub.alignment, intervalChanges: sub.intervalChanges ?? [] });
   const tb = termBoundaries(sub);
   let subEnd = sub.cancelAt;
   if (tb && !sub.term!.autoRenew) subEnd = subEnd === null ? tb.end : minDate(subEnd, tb.end);

@@ -24,6 +24,16 @@ export interface BillingSchedule {
   /** Period length in months (1 = monthly, 3 = quarterly, 12 = annual). */
   intervalMonths: number;
   alignment?: Alignment;
+  /**
+   * Switches of the billing interval (monthly → annual …), ascending: from `from` on, periods are `intervalMonths`
+   * long, keeping the anchor day. `from` must be the start of a period of the schedule before it.
+   */
+  intervalChanges?: readonly IntervalChange[];
+}
+
+export interface IntervalChange {
+  from: IsoDate;
+  intervalMonths: number;
 }
 
 export interface BillingPeriod {
@@ -59,6 +69,72 @@ export interface ResolvedSchedule {
 }
 
 export function resolveSchedule(schedule: BillingSchedule): ResolvedSchedule {
+  const changes = schedule.intervalChanges ?? [];
+  if (changes.length === 0) return resolveSimple(schedule);
+  return resolveSegmented(schedule, changes);
+}
+
+/**
+ * A schedule whose interval changes: segment 0 is the plain schedule up to the first change; segment j starts at
+ * change j's date (a period boundary of segment j−1, period index `first`) and runs in steps of its interval from
+ * there, on the same anchor day (clamped per month).
+ */
+function resolveSegmented(schedule: BillingSchedule, changes: readonly IntervalChange[]): ResolvedSchedule {
+  const base = resolveSimple({ ...schedule, intervalChanges: [] });
+  const anchorDay = base.anchorDay;
+  interface Segment { from: IsoDate; first: number; y: number; m: number; interval: number }
+  const segs: Segment[] = [];
+  let prev: ResolvedSchedule = base;
+  for (const ch of [...changes].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) {
+    if (!Number.isInteger(ch.intervalMonths) || ch.intervalMonths < 1 || ch.intervalMonths > 120) {
+      throw new ScheduleError(`intervalMonths must be an integer 1..120, got ${ch.intervalMonths}`);
+    }
+    const p = prev.periodContaining(ch.from);
+    if (!p || p.start !== ch.from) throw new ScheduleError(`an interval change must start a billing period; ${ch.from} does not`);
+    const [y, m] = dateParts(ch.from);
+    segs.push({ from: ch.from, first: p.index, y, m, interval: ch.intervalMonths });
+    prev = composite(base, segs, anchorDay);
+  }
+  return { ...prev, schedule: { ...base.schedule, intervalChanges: changes } };
+}
+
+function composite(base: ResolvedSchedule, segs: readonly { from: IsoDate; first: number; y: number; m: number; interval: number }[], anchorDay: number): ResolvedSchedule {
+  const boundaryIn = (g: (typeof segs)[number], k: number): IsoDate => clampedDate(g.y, g.m, k * g.interval, anchorDay);
+  const segmentOfIndex = (index: number) => {
+    for (let j = segs.length - 1; j >= 0; j--) if (index >= segs[j]!.first) return segs[j]!;
+    return null;
+  };
+  const periodAt = (index: number): BillingPeriod => {
+    if (!Number.isInteger(index) || index < 0) throw new ScheduleError(`period index must be >= 0, got ${index}`);
+    const g = segmentOfIndex(index);
+    if (!g) return base.periodAt(index);
+    const k = index - g.first;
+    const start = boundaryIn(g, k);
+    const end = boundaryIn(g, k + 1);
+    const days = daysBetween(start, end);
+    return { index, start, end, days, nominalStart: start, nominalDays: days, partial: false };
+  };
+  const periodContaining = (date: IsoDate): BillingPeriod | null => {
+    let g: (typeof segs)[number] | null = null;
+    for (const s of segs) if (s.from <= date) g = s;
+    if (!g) return base.periodContaining(date);
+    const [y, m] = dateParts(date);
+    let k = Math.floor(((y - g.y) * 12 + (m - g.m)) / g.interval);
+    while (k > 0 && boundaryIn(g, k) > date) k--;
+    while (boundaryIn(g, k + 1) <= date) k++;
+    return periodAt(g.first + k);
+  };
+  return {
+    schedule: base.schedule,
+    anchorDay: base.anchorDay,
+    hasLeadingPartial: base.hasLeadingPartial,
+    boundary: base.boundary,
+    periodAt,
+    periodContaining,
+  };
+}
+
+function resolveSimple(schedule: BillingSchedule): ResolvedSchedule {
   const alignment = schedule.alignment ?? 'prorate';
   const { startDate, intervalMonths } = schedule;
   const [sy, sm, sd] = dateParts(startDate);
@@ -101,7 +177,7 @@ export function resolveSchedule(schedule: BillingSchedule): ResolvedSchedule {
   };
 
   return {
-    schedule: { startDate, anchorDay: schedule.anchorDay, intervalMonths, alignment },
+    schedule: { startDate, anchorDay: schedule.anchorDay, intervalMonths, alignment, intervalChanges: [] },
     anchorDay,
     hasLeadingPartial,
     boundary,

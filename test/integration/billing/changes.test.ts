@@ -125,7 +125,7 @@ describe('quantity changes and add-ons', () => {
     expect([proration.quantity, proration.unitPrice, proration.periodUnitPrice, proration.fraction.slice(0, 8)]).toEqual(['-3', '5.16', '10', '0.516129']);
   });
 
-  it('a scheduled change can be withdrawn before it takes effect; switching the billing interval is refused', async () => {
+  it('a scheduled change can be withdrawn before it takes effect; switching the billing interval mid-period is refused', async () => {
     w = await world('2026-03-01');
     const c = await w.customer();
     const s = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans['SEAT-M']!, quantity: '3' }] });
@@ -137,9 +137,63 @@ describe('quantity changes and add-ons', () => {
     const after = await w.b.call('subscriptions.cancelScheduledChange', { subscriptionId: s.id, changeId: r.subscription.scheduledChanges[0]!.id });
     expect(after.scheduledChanges).toEqual([]);
     await expect(w.b.call('subscriptions.applyChange', { subscriptionId: s.id, actions: [{ type: 'change_plan', itemId: s.items[0]!.id, planId: w.plans['SEAT-Y']! }] }))
-      .rejects.toMatchObject({ code: 'VALIDATION', details: { fields: [{ path: 'actions.0.planId' }] } });
+      .rejects.toMatchObject({ code: 'VALIDATION', details: { fields: [{ path: 'when' }] } });
+    await expect(w.b.call('subscriptions.applyChange', { subscriptionId: s.id, when: 'date', effectiveDate: '2026-03-15', actions: [{ type: 'change_plan', itemId: s.items[0]!.id, planId: w.plans['SEAT-Y']! }] }))
+      .rejects.toMatchObject({ code: 'VALIDATION', details: { fields: [{ path: 'effectiveDate' }] } });
     await w.runOn('2026-04-01');
     expect((await w.docs(s.id)).map((d) => d.netMinor)).toEqual([3000, 3000]);
+  });
+});
+
+describe('switching the billing interval', () => {
+  const setup = async () => {
+    w = await world('2026-01-01');
+    const c = await w.customer();
+    const s = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans['SEAT-M']!, quantity: '3' }, { planId: w.plans['SUPPORT-M']!, addon: true }] });
+    await w.runOn('2026-01-01');
+    await w.runOn('2026-02-01');
+    w.clock.set(at('2026-02-10'));
+    return s;
+  };
+
+  it('monthly → annual at the period end: every recurring item moves, the next invoice bills a year, then nothing until it ends', async () => {
+    const s = await setup();
+    const seats = s.items.find((i) => i.planId === w!.plans['SEAT-M'])!;
+    const support = s.items.find((i) => i.planId === w!.plans['SUPPORT-M'])!;
+    // the monthly add-on cannot stay behind
+    await expect(w!.b.call('subscriptions.applyChange', { subscriptionId: s.id, when: 'period_end', actions: [{ type: 'change_plan', itemId: seats.id, planId: w!.plans['SEAT-Y']! }] }))
+      .rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/still bills every 1 month/) });
+    const r = await w!.b.call('subscriptions.applyChange', {
+      subscriptionId: s.id, when: 'period_end',
+      actions: [{ type: 'change_plan', itemId: seats.id, planId: w!.plans['SEAT-Y']! }, { type: 'remove_addon', itemId: support.id }],
+    });
+    expect(r.subscription).toMatchObject({ intervalMonths: 1, intervalChanges: [{ from: '2026-03-01', intervalMonths: 12 }] });
+    expect(r.preview.nextInvoice).toMatchObject({ date: '2026-03-01', netMinor: 30000 });
+    await w!.runOn('2026-03-01');
+    const docs = await w!.docs(s.id);
+    expect(docs.map((d) => d.netMinor)).toEqual([5000, 5000, 30000]);
+    expect(lineView(docs[2]!)).toEqual(['charge 2026-03-01→2027-03-01 30000']);
+    expect((await w!.b.call('subscriptions.get', { id: s.id })).intervalMonths).toBe(12);
+    for (const d of ['2026-04-01', '2026-09-01', '2027-02-01']) await w!.runOn(d);
+    expect(await w!.docs(s.id)).toHaveLength(3);
+    await w!.runOn('2027-03-01');
+    const next = (await w!.docs(s.id))[3]!;
+    expect(lineView(next)).toEqual(['charge 2027-03-01→2028-03-01 30000']);
+  });
+
+  it('withdrawing any part of a scheduled switch withdraws the whole switch', async () => {
+    const s = await setup();
+    const seats = s.items.find((i) => i.planId === w!.plans['SEAT-M'])!;
+    const support = s.items.find((i) => i.planId === w!.plans['SUPPORT-M'])!;
+    const r = await w!.b.call('subscriptions.applyChange', {
+      subscriptionId: s.id, when: 'period_end',
+      actions: [{ type: 'change_plan', itemId: seats.id, planId: w!.plans['SEAT-Y']! }, { type: 'remove_addon', itemId: support.id }],
+    });
+    const after = await w!.b.call('subscriptions.cancelScheduledChange', { subscriptionId: s.id, changeId: r.subscription.scheduledChanges[0]!.id });
+    expect(after).toMatchObject({ intervalChanges: [], scheduledChanges: [] });
+    expect(after.items.find((i) => i.id === support.id)!.endDate).toBeNull();
+    await w!.runOn('2026-03-01');
+    expect((await w!.docs(s.id)).map((d) => d.netMinor)).toEqual([5000, 5000, 5000]);
   });
 });
 

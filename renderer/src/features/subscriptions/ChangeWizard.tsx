@@ -30,7 +30,7 @@ import { toast } from '../../components/toasts';
 import { useSave } from '../../components/useSave';
 import { LinesTable, TotalsBox } from '../invoices/LinesTable';
 import { fromPreviewLine, type InvoicePreview } from '../invoices/model';
-import { type ChangePreview, type Plan, planMonths, type Subscription } from './model';
+import { type ChangePreview, intervalText, type Plan, planMonths, type Subscription } from './model';
 
 type ChangeType = 'change_plan' | 'change_quantity' | 'add_addon' | 'remove_addon';
 
@@ -47,13 +47,14 @@ interface ChangeValues {
 const grid2 = { display: 'grid', gridTemplateColumns: 'repeat(2, minmax(0, 1fr))', columnGap: 2, rowGap: 2 } as const;
 const DEC = /^\d+(\.\d+)?$/;
 
-function check(v: ChangeValues): FieldErrors {
+function check(v: ChangeValues, switchesInterval = false): FieldErrors {
   const e: FieldErrors = {};
   if (v.type !== 'add_addon' && !v.itemId) e.itemId = 'is required';
   if ((v.type === 'change_plan' || v.type === 'add_addon') && !v.planId) e.planId = 'is required';
   if ((v.type === 'change_quantity' || v.type === 'add_addon') && !DEC.test(v.quantity.trim())) e.quantity = 'must be a number such as 1 or 2.5';
   if (v.type === 'change_plan' && v.quantity.trim() && !DEC.test(v.quantity.trim())) e.quantity = 'must be a number such as 1 or 2.5';
   if (v.when === 'date' && !v.effectiveDate) e.effectiveDate = 'is required';
+  if (v.when === 'now' && switchesInterval) e.when = 'a switch to another billing interval takes effect at a period end';
   return e;
 }
 
@@ -152,9 +153,10 @@ export function ChangeWizard({ subscription, onClose, onApplied }: { subscriptio
   const planOptions = useMemo(
     () =>
       plans
-        .filter((p) => planMonths(p) === s.intervalMonths && p.prices.some((x) => x.currency === s.currency))
+        // another plan may bill at another interval (the subscription switches at a period end); add-ons keep it
+        .filter((p) => (v.type === 'change_plan' && item?.kind === 'recurring' ? true : planMonths(p) === s.intervalMonths) && p.prices.some((x) => x.currency === s.currency))
         .filter((p) => v.type !== 'change_plan' || p.id !== item?.planId)
-        .map((p) => ({ code: p.id, name: `${p.name} (${p.code})` })),
+        .map((p) => ({ code: p.id, name: `${p.name} (${p.code})${planMonths(p) !== s.intervalMonths ? ` · ${intervalText(planMonths(p)).toLowerCase()} from the period end` : ''}` })),
     [plans, s, v.type, item],
   );
   const itemOptions = (v.type === 'remove_addon' ? addons : recurring).map((i) => ({ value: i.id, label: `${i.planName} × ${i.quantity}${i.role === 'addon' ? ' (add-on)' : ''}` }));
@@ -165,8 +167,9 @@ export function ChangeWizard({ subscription, onClose, onApplied }: { subscriptio
     form.reset({ ...v, type, itemId, planId: '', quantity: type === 'add_addon' ? '1' : type === 'change_quantity' ? (base?.quantity ?? '') : '' });
   };
 
+  const chosenPlan = plans.find((p) => p.id === v.planId);
   const runPreview = () =>
-    save.run(check(v), async () => {
+    save.run(check(v, v.type === 'change_plan' && !!chosenPlan && planMonths(chosenPlan) !== s.intervalMonths), async () => {
       setPreview(await invoke('subscriptions.previewChange', toInput(s, v)));
     });
   const apply = () =>
@@ -222,7 +225,7 @@ export function ChangeWizard({ subscription, onClose, onApplied }: { subscriptio
                   />
                   {v.type !== 'add_addon' ? <SelectInput path="itemId" label={v.type === 'remove_addon' ? 'Add-on' : 'Item'} options={itemOptions} /> : <Box />}
                   {(v.type === 'change_plan' || v.type === 'add_addon') && (
-                    <CodePicker path="planId" label={v.type === 'add_addon' ? 'Add-on plan' : 'New plan'} options={planOptions} renderCode={false} required helperText={`Plans billed ${s.intervalMonths === 1 ? 'monthly' : `every ${s.intervalMonths} months`} with a ${s.currency} price`} />
+                    <CodePicker path="planId" label={v.type === 'add_addon' ? 'Add-on plan' : 'New plan'} options={planOptions} renderCode={false} required helperText={v.type === 'add_addon' ? `Plans billed ${s.intervalMonths === 1 ? 'monthly' : `every ${s.intervalMonths} months`} with a ${s.currency} price` : `Plans with a ${s.currency} price; one billed at another interval switches the subscription at the period end (every recurring item must move with it)`} />
                   )}
                   {v.type !== 'remove_addon' && (
                     <TextInput

@@ -477,7 +477,13 @@ export function SubscriptionPage({ id }: { id: string }) {
               <Link href={hrefOf('customers', s.customerId)} underline="hover" data-testid="subscription-customer">
                 {s.customerName}
               </Link>{' '}
-              · {s.customerNumber} · {s.currency} · {intervalText(s.intervalMonths)}, billing day {s.billingAnchorDay}
+              · {s.customerNumber} · {s.currency} · {intervalText(s.intervalMonths)}
+              {(() => {
+                // a switch still to come: the last one, when it differs from the interval in force
+                const next = s.intervalChanges[s.intervalChanges.length - 1];
+                return next && next.intervalMonths !== s.intervalMonths ? ` (${intervalText(next.intervalMonths).toLowerCase()} from ${next.from})` : '';
+              })()}
+              , billing day {s.billingAnchorDay}
             </Typography>
           </Box>
           {actions}
