@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import {
   addMonthsClamped,
   daysBetween,
@@ -111,5 +111,30 @@ describe('periods due (advance vs arrears)', () => {
     const ps = periodsDue(s, '2025-12-31', 'arrears', '2025-03-11');
     expect(ps.map(span)).toEqual(['2025-01-01→2025-02-01 31', '2025-02-01→2025-03-01 28', '2025-03-01→2025-03-11 10']);
     expect(ps[2]!.nominalDays).toBe(31);
+  });
+});
+
+describe('interval switches (monthly → yearly …)', () => {
+  const sched = resolveSchedule({ startDate: '2026-01-15', anchorDay: 31, intervalMonths: 1, intervalChanges: [{ from: '2026-04-30', intervalMonths: 12 }] });
+  const view = (p: { start: string; end: string; days: number; partial: boolean }) => `${p.start}→${p.end} ${p.days}${p.partial ? ' partial' : ''}`;
+
+  it('runs monthly (anchor 31, clamped) up to the switch, then in whole years from it on the same anchor', () => {
+    expect([0, 1, 2, 3, 4, 5].map((i) => view(sched.periodAt(i)))).toEqual([
+      '2026-01-15→2026-01-31 16 partial', '2026-01-31→2026-02-28 28', '2026-02-28→2026-03-31 31', '2026-03-31→2026-04-30 30',
+      '2026-04-30→2027-04-30 365', '2027-04-30→2028-04-30 366',
+    ]);
+  });
+
+  it('finds the period containing a date on either side of the switch', () => {
+    expect(['2026-04-29', '2026-04-30', '2027-04-29', '2027-04-30', '2028-05-01'].map((d) => sched.periodContaining(d)!.index)).toEqual([3, 4, 4, 5, 6]);
+  });
+
+  it('switches back, and refuses a switch that does not start a period', () => {
+    const back = resolveSchedule({ startDate: '2026-01-01', anchorDay: 1, intervalMonths: 1, intervalChanges: [{ from: '2026-03-01', intervalMonths: 12 }, { from: '2028-03-01', intervalMonths: 3 }] });
+    expect([1, 2, 3, 4, 5].map((i) => view(back.periodAt(i)))).toEqual([
+      '2026-02-01→2026-03-01 28', '2026-03-01→2027-03-01 365', '2027-03-01→2028-03-01 366', '2028-03-01→2028-06-01 92', '2028-06-01→2028-09-01 92',
+    ]);
+    expect(() => resolveSchedule({ startDate: '2026-01-01', anchorDay: 1, intervalMonths: 1, intervalChanges: [{ from: '2026-03-15', intervalMonths: 12 }] }))
+      .toThrow(/must start a billing period; 2026-03-15/);
   });
 });
