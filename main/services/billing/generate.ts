@@ -206,7 +206,11 @@ export function previewChange(
   return {
     subscriptionId: before.sub.id,
     effectiveDate: o.effectiveDate,
-    classification: classifyChange({ amount: amountBefore, periodDays: 1 }, { amount: amountAfter, periodDays: 1 }),
+    // by daily price: an interval switch compares a month's price with a year's over their own lengths
+    classification: classifyChange(
+      { amount: amountBefore, periodDays: scheduleOfSub(before.sub).periodContaining(o.effectiveDate)?.nominalDays ?? 1 },
+      { amount: amountAfter, periodDays: scheduleOfSub(after.sub).periodContaining(o.effectiveDate)?.nominalDays ?? 1 },
+    ),
     periodAmountBeforeMinor: toMinor(amountBefore, before.sub.currency),
     periodAmountAfterMinor: toMinor(amountAfter, before.sub.currency),
     changeLines: changeLines.map(toPreviewLine),

@@ -169,6 +169,8 @@ describe('switching the billing interval', () => {
     });
     expect(r.subscription).toMatchObject({ intervalMonths: 1, intervalChanges: [{ from: '2026-03-01', intervalMonths: 12 }] });
     expect(r.preview.nextInvoice).toMatchObject({ date: '2026-03-01', netMinor: 30000 });
+    // by daily price: 30.00 a month (31 days) is more than 300.00 a year (365 days)
+    expect(r.preview.classification).toBe('downgrade');
     await w!.runOn('2026-03-01');
     const docs = await w!.docs(s.id);
     expect(docs.map((d) => d.netMinor)).toEqual([5000, 5000, 30000]);
