@@ -75,6 +75,31 @@ export function openDocument(doc: Doc, fonts: { regular: string | Buffer; bold: 
   return { done, regular: 'body', bold: 'body-bold' };
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const SYMBOLS: Record<string, string> = { EUR: '€', USD: '$', GBP: '£', JPY: '¥', INR: '₹' };
+
+/** "2026-03-01" → "01 Mar 2026" (the statement's and the letters' date format); '' for none. */
+export function printedDate(iso: string | undefined): string {
+  if (!iso) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[3]} ${MONTHS[Number(m[2]) - 1]} ${m[1]}` : iso;
+}
+
+/** Thousands separators on a decimal string: "-1234.50" → "-1,234.50". */
+export function groupThousands(s: string): string {
+  const neg = s.startsWith('-');
+  const [i, f] = (neg ? s.slice(1) : s).split('.');
+  return (neg ? '-' : '') + i!.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (f !== undefined ? `.${f}` : '');
+}
+
+/** An amount as printed: "€1,234.50" with a Unicode font and a known symbol, else "SEK 1,234.50". */
+export function printedMoney(amount: string, currency: string, unicode: boolean): string {
+  const a = groupThousands(amount);
+  const sym = unicode ? SYMBOLS[currency] : undefined;
+  if (sym) return a.startsWith('-') ? `-${sym}${a.slice(1)}` : `${sym}${a}`;
+  return `${currency} ${a}`;
+}
+
 export interface TextOptions {
   width?: number;
   align?: 'left' | 'right' | 'center';

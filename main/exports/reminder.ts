@@ -8,7 +8,7 @@
 import PDFDocument from 'pdfkit';
 import type { DocumentBuyer, DocumentParty } from '../../shared/domain/documents';
 import { formatMinor } from '../../shared/domain/money';
-import { CELL_PAD, CONTENT_W, defaultFonts, openDocument, drawMark, FOOTER_TOP, heightOf, hline, INK, M_LEFT, MUTED, RULE, text, ZEBRA } from './pdf-kit';
+import { CELL_PAD, CONTENT_W, defaultFonts, openDocument, printedDate, printedMoney, drawMark, FOOTER_TOP, heightOf, hline, INK, M_LEFT, MUTED, RULE, text, ZEBRA } from './pdf-kit';
 
 export interface ReminderPdfInput {
   seller: DocumentParty;
@@ -38,18 +38,7 @@ export interface ReminderPdfOptions {
   compress?: boolean;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const SYMBOLS: Record<string, string> = { EUR: '€', USD: '$', GBP: '£', JPY: '¥', INR: '₹' };
-
-function date(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  return m ? `${m[3]} ${MONTHS[Number(m[2]) - 1]} ${m[1]}` : iso;
-}
-
-const group = (s: string) => {
-  const [i, f] = s.split('.');
-  return i!.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (f !== undefined ? `.${f}` : '');
-};
+const date = printedDate;
 
 /** The letter's title and wording by level. */
 export function reminderWording(level: number, levels: number): { title: string; body: string[] } {
@@ -96,8 +85,7 @@ export async function reminderPdf(input: ReminderPdfInput, opts: ReminderPdfOpti
   const { done, regular, bold } = openDocument(doc, fonts);
   const accent = opts.accentColor ?? '#1e3a5f';
   const c = { doc, regular, bold, accent };
-  const sym = fonts ? SYMBOLS[inv.currency] : undefined;
-  const money = (minor: number) => (sym ? `${sym}${group(formatMinor(minor, inv.currency))}` : `${inv.currency} ${group(formatMinor(minor, inv.currency))}`);
+  const money = (minor: number) => printedMoney(formatMinor(minor, inv.currency), inv.currency, fonts !== null);
 
   // header
   const top = 46;

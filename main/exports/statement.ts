@@ -13,7 +13,7 @@ import { AGING_BUCKETS } from '../../shared/domain/finance/aging';
 import type { Statement, StatementLine, StatementLineKind } from '../../shared/domain/finance/statement';
 import { formatMinor } from '../../shared/domain/money';
 import {
-  BODY_BOTTOM, CELL_PAD, CONTENT_W, defaultFonts, openDocument, type Doc, drawMark, FOOTER_TOP, heightOf, hline, INK, M_LEFT, MUTED, RULE,
+  BODY_BOTTOM, CELL_PAD, CONTENT_W, defaultFonts, groupThousands, openDocument, printedDate, printedMoney, type Doc, drawMark, FOOTER_TOP, heightOf, hline, INK, M_LEFT, MUTED, RULE,
   text, ZEBRA,
 } from './pdf-kit';
 
@@ -35,8 +35,6 @@ export interface StatementPdfInput {
 }
 
 
-const SYMBOLS: Record<string, string> = { EUR: '€', USD: '$', GBP: '£', JPY: '¥', INR: '₹' };
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const KIND_LABEL: Record<StatementLineKind, string> = { invoice: 'Invoice', credit_note: 'Credit note', payment: 'Payment', refund: 'Refund' };
 const COUNTRY_NAMES: Record<string, string> = {
   DE: 'Germany', AT: 'Austria', CH: 'Switzerland', FR: 'France', NL: 'Netherlands', BE: 'Belgium', LU: 'Luxembourg', IT: 'Italy',
@@ -60,32 +58,15 @@ interface Ctx {
 }
 
 
-const group = (s: string) => {
-  const neg = s.startsWith('-');
-  const [i, f] = (neg ? s.slice(1) : s).split('.');
-  return (neg ? '-' : '') + i!.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (f !== undefined ? `.${f}` : '');
-};
-
 function amount(c: Ctx, minor: number): string {
-  return group(formatMinor(minor, c.s.currency));
+  return groupThousands(formatMinor(minor, c.s.currency));
 }
 
 function money(c: Ctx, minor: number): string {
-  const a = amount(c, minor);
-  const sym = c.unicode ? SYMBOLS[c.s.currency] : undefined;
-  if (sym) return minor < 0 ? `-${sym}${a.slice(1)}` : `${sym}${a}`;
-  return `${c.s.currency} ${a}`;
+  return printedMoney(formatMinor(minor, c.s.currency), c.s.currency, c.unicode);
 }
 
-function date(iso: string | undefined): string {
-  if (!iso) return '';
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  return m ? `${m[3]} ${MONTHS[Number(m[2]) - 1]} ${m[1]}` : iso;
-}
-
-
-
-
+const date = printedDate;
 
 /** Renders the statement and returns the PDF bytes. */
 export async function statementPdf(input: StatementPdfInput, opts: StatementPdfOptions = {}): Promise<Buffer> {

@@ -263,12 +263,17 @@ function buildChange(db: Db, s: SubState, input: ChangeInput, today: IsoDate, at
   // A switch of the billing interval (monthly → annual …): every recurring plan of the change bills at the new
   // interval, from a period start (never backdated, never 'now' in the middle of a period).
   const current = intervalAt(sub, E);
+  // the plans of the actions, read once (action index → plan)
+  const plansOf = new Map<number, ReturnType<typeof planOf>>();
+  input.actions.forEach((a: ChangeAction, i) => {
+    if (a.type === 'change_plan' || a.type === 'add_addon') plansOf.set(i, planOf(db, a.planId, `actions.${i}.planId`));
+  });
   const switchTo = new Set<number>();
   input.actions.forEach((a: ChangeAction, i) => {
     if (a.type !== 'change_plan' && a.type !== 'add_addon') return;
     const it = a.type === 'change_plan' ? after.items.find((x) => x.id === a.itemId) : null;
     if (it && it.kind !== 'recurring') return;
-    const pl = planOf(db, a.planId, `actions.${i}.planId`);
+    const pl = plansOf.get(i)!;
     if (pl.intervalMonths !== current) switchTo.add(pl.intervalMonths);
   });
   if (switchTo.size > 1) throw AppError.validation('actions', 'the plans of one change must all bill at the same interval');
@@ -292,7 +297,7 @@ function buildChange(db: Db, s: SubState, input: ChangeInput, today: IsoDate, at
       case 'change_plan': {
         const item = itemOf(a.itemId, `${path}.itemId`);
         if (item.bundle_id) throw AppError.validation(`${path}.itemId`, 'a bundle item cannot change plan (change its quantity, or remove it and add another)');
-        const plan = planOf(db, a.planId, `${path}.planId`);
+        const plan = plansOf.get(i)!;
         if (!plan.active) throw AppError.validation(`${path}.planId`, `plan ${plan.code} is not active`);
         if (item.kind === 'recurring' && plan.intervalMonths !== interval) {
           throw AppError.validation(`${path}.planId`, `plan ${plan.code} bills every ${plan.intervalMonths} month(s) but the subscription every ${interval}`);
@@ -313,7 +318,7 @@ function buildChange(db: Db, s: SubState, input: ChangeInput, today: IsoDate, at
         break;
       }
       case 'add_addon': {
-        const plan = planOf(db, a.planId, `${path}.planId`);
+        const plan = plansOf.get(i)!;
         if (!plan.active) throw AppError.validation(`${path}.planId`, `plan ${plan.code} is not active`);
         if (plan.intervalMonths !== interval) {
           throw AppError.validation(`${path}.planId`, `plan ${plan.code} bills every ${plan.intervalMonths} month(s) but the subscription every ${interval}`);

@@ -110,14 +110,14 @@ export const exportHandlers: HandlerMap<ExportOps> = {
     const m = ctx.raw.prepare('SELECT * FROM invoice_reminders WHERE id = ?').get(input.reminderId) as ReminderRow | undefined;
     if (!m) throw AppError.notFound('reminder', input.reminderId);
     const doc = await issuedDocument(ctx, m.invoice_id);
-    const inv = ctx.raw.prepare('SELECT number, issue_date, due_date, gross_minor FROM invoices WHERE id = ?').get(m.invoice_id) as { number: string; issue_date: string; due_date: string; gross_minor: number };
     const levels = Math.max(m.level, readBillingSettings(ctx.raw).dunningLevels.length);
+    const gross = doc.totals.grossMinor;
     const data = await reminderPdf({
       seller: doc.seller, buyer: doc.buyer,
       reminder: { level: m.level, levels, issuedOn: m.issued_on, daysOverdue: m.days_overdue },
-      invoice: { number: inv.number, issueDate: inv.issue_date, dueDate: inv.due_date, currency: m.currency, grossMinor: inv.gross_minor, settledMinor: inv.gross_minor - m.amount_due_minor, amountDueMinor: m.amount_due_minor },
+      invoice: { number: doc.number, issueDate: doc.issueDate, dueDate: doc.dueDate ?? doc.issueDate, currency: m.currency, grossMinor: gross, settledMinor: gross - m.amount_due_minor, amountDueMinor: m.amount_due_minor },
     });
-    return { fileId: null, name: `reminder-${m.level}-${inv.number}.pdf`, mediaType: 'application/pdf', size: data.length, base64: data.toString('base64') };
+    return { fileId: null, name: `reminder-${m.level}-${doc.number}.pdf`, mediaType: 'application/pdf', size: data.length, base64: data.toString('base64') };
   },
   async 'invoices.ubl'(input, ctx) {
     const doc = await issuedDocument(ctx, input.id);

@@ -82,7 +82,6 @@ export function resolveSchedule(schedule: BillingSchedule): ResolvedSchedule {
 function resolveSegmented(schedule: BillingSchedule, changes: readonly IntervalChange[]): ResolvedSchedule {
   const base = resolveSimple({ ...schedule, intervalChanges: [] });
   const anchorDay = base.anchorDay;
-  interface Segment { from: IsoDate; first: number; y: number; m: number; interval: number }
   const segs: Segment[] = [];
   let prev: ResolvedSchedule = base;
   for (const ch of [...changes].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) {
@@ -98,8 +97,17 @@ function resolveSegmented(schedule: BillingSchedule, changes: readonly IntervalC
   return { ...prev, schedule: { ...base.schedule, intervalChanges: changes } };
 }
 
-function composite(base: ResolvedSchedule, segs: readonly { from: IsoDate; first: number; y: number; m: number; interval: number }[], anchorDay: number): ResolvedSchedule {
-  const boundaryIn = (g: (typeof segs)[number], k: number): IsoDate => clampedDate(g.y, g.m, k * g.interval, anchorDay);
+/** A run of periods at one interval: from `from` (year y, month m; period index `first`) in steps of `interval` months. */
+interface Segment {
+  from: IsoDate;
+  first: number;
+  y: number;
+  m: number;
+  interval: number;
+}
+
+function composite(base: ResolvedSchedule, segs: readonly Segment[], anchorDay: number): ResolvedSchedule {
+  const boundaryIn = (g: Segment, k: number): IsoDate => clampedDate(g.y, g.m, k * g.interval, anchorDay);
   const segmentOfIndex = (index: number) => {
     for (let j = segs.length - 1; j >= 0; j--) if (index >= segs[j]!.first) return segs[j]!;
     return null;
@@ -115,7 +123,7 @@ function composite(base: ResolvedSchedule, segs: readonly { from: IsoDate; first
     return { index, start, end, days, nominalStart: start, nominalDays: days, partial: false };
   };
   const periodContaining = (date: IsoDate): BillingPeriod | null => {
-    let g: (typeof segs)[number] | null = null;
+    let g: Segment | null = null;
     for (const s of segs) if (s.from <= date) g = s;
     if (!g) return base.periodContaining(date);
     const [y, m] = dateParts(date);
@@ -128,6 +136,7 @@ function composite(base: ResolvedSchedule, segs: readonly { from: IsoDate; first
     schedule: base.schedule,
     anchorDay: base.anchorDay,
     hasLeadingPartial: base.hasLeadingPartial,
+    // anchor boundaries of the initial interval (what `boundary` means for every schedule); the periods follow the switches
     boundary: base.boundary,
     periodAt,
     periodContaining,
