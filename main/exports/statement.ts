@@ -356,10 +356,6 @@ function drawOpenItems(c: Ctx): void {
   };
   head();
   for (const it of items) {
-    if (c.y + 14 > BODY_BOTTOM) {
-      newPage(c);
-      head();
-    }
     const overdue = it.daysPastDue > 0 && it.openMinor > 0;
     const cells = [
       `${it.kind === 'payment' ? 'Payment' : it.kind === 'credit_note' ? 'Credit' : 'Invoice'} ${it.number}`,
@@ -369,12 +365,18 @@ function drawOpenItems(c: Ctx): void {
       amount(c, it.amountMinor),
       amount(c, it.openMinor),
     ];
+    // a reference that wraps makes the row taller (a fixed row height let it run into the next one)
+    const h = Math.max(...cells.map((v, i) => heightOf(c, v, cols[i]!.width - 2 * CELL_PAD, 8.5, i === 5))) + 5;
+    if (c.y + h > BODY_BOTTOM) {
+      newPage(c);
+      head();
+    }
     let x = M_LEFT;
     cols.forEach((col, i) => {
       text(c, cells[i]!, x + CELL_PAD, c.y, { size: 8.5, width: col.width - 2 * CELL_PAD, align: col.align, bold: i === 5, color: i === 3 && overdue ? '#b91c1c' : INK });
       x += col.width;
     });
-    c.y += 14;
+    c.y += h;
   }
   c.y += 8;
   if (c.y + 30 > BODY_BOTTOM) newPage(c);
