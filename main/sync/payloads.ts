@@ -28,6 +28,10 @@ export interface ErpInvoiceLine {
   unitPrice: string;
   /** quantity × unitPrice rounded to the currency (integer minor units, positive). */
   netMinor: number;
+  /** A discounted line (Cadence item discounts): unitPrice is net of it; the price before it, the discount and its reason, for information. */
+  listUnitPrice?: string;
+  discountMinor?: number;
+  discountReason?: string | null;
   /** Tax rate as a percent decimal string: "19", "7", "0". */
   taxRate: string;
   /** 'standard' | 'reduced' | 'super_reduced' | 'zero' | 'exempt' | 'reverse_charge' … */

@@ -45,7 +45,7 @@ export function invoiceDocumentOf(raw: Db, invoiceId: string): InvoiceDocument {
     quantity: l.quantity,
     unitCode: unitOf(l.product_id),
     unitPrice: l.unit_price,
-    ...(l.discount_minor ? { discountMinor: l.discount_minor } : {}),
+    ...(l.discount_minor ? { discountMinor: l.discount_minor, ...(l.discount_reason ? { discountReason: l.discount_reason } : {}) } : {}),
     netAmountMinor: l.amount_minor,
     ...(l.period_start ? { periodStart: l.period_start } : {}),
     ...(l.period_end ? { periodEnd: addDays(l.period_end, -1) } : {}),

@@ -4,7 +4,7 @@
  * now" for changes and cancellations), and the previews (change preview, upcoming invoice, running usage).
  */
 import {
-  classifyChange, minDate, maxDate, type IsoDate, type ProposedLine, type SubscriptionSnapshot, type PricePoint,
+  classifyChange, discountFactor, minDate, maxDate, type IsoDate, type ProposedLine, type SubscriptionSnapshot, type PricePoint,
 } from '../../../shared/domain/billing';
 import { Decimal, dec, decStr, toMinor } from '../../../shared/domain/money';
 import { priceCharge, type ChargeModel } from '../../../shared/domain/pricing';
@@ -122,6 +122,7 @@ export function toPreviewLine(l: ProposedLine): PreviewLine {
   return {
     itemId: l.itemId, kind: l.kind, description: l.description, periodStart: l.periodStart, periodEnd: l.periodEnd, quantity: l.quantity,
     unitPrice: l.unitPrice, fraction: l.fraction, amountMinor: l.amountMinor, taxCategory: l.taxCategory,
+    ...(l.discountMinor ? { discountMinor: l.discountMinor, discountReason: l.discountReason ?? '' } : {}),
   };
 }
 
@@ -137,7 +138,10 @@ export function invoicePreviewOf(db: Db, s: SubState, lines: readonly ProposedLi
   );
   return {
     date, kind: sign < 0 ? 'credit_note' : 'invoice', currency: s.sub.currency,
-    lines: lines.map((l) => ({ ...toPreviewLine(l), amountMinor: sign * l.amountMinor })),
+    lines: lines.map((l) => {
+      const p = toPreviewLine(l);
+      return { ...p, amountMinor: sign * l.amountMinor, ...(p.discountMinor ? { discountMinor: sign * p.discountMinor } : {}) };
+    }),
     taxBreakdown: t.breakdown, netMinor: t.totals.netMinor, taxMinor: t.totals.taxMinor, grossMinor: t.totals.grossMinor,
   };
 }
@@ -148,7 +152,7 @@ const modelAt = (sched: readonly PricePoint[], date: IsoDate): ChargeModel | nul
   return best?.model ?? null;
 };
 
-/** Price of one whole period of the recurring items in force on `date` (uplift not included). */
+/** Price of one whole period of the recurring items in force on `date`, net of their discounts (uplift not included). */
 export function periodAmount(snap: SubscriptionSnapshot, date: IsoDate): Decimal {
   let total = new Decimal(0);
   for (const it of snap.items) {
@@ -157,13 +161,15 @@ export function periodAmount(snap: SubscriptionSnapshot, date: IsoDate): Decimal
     if (start > date || (it.endDate && it.endDate <= date)) continue;
     let quantity = it.quantity;
     let sched = it.priceSchedule;
+    let discount = it.discount ?? null;
     for (const c of [...snap.changes].filter((c) => c.itemId === it.id && c.effectiveDate <= date).sort((a, b) => (a.effectiveDate < b.effectiveDate ? -1 : 1))) {
       if (c.quantity !== undefined) quantity = c.quantity;
       if (c.priceSchedule) sched = c.priceSchedule;
+      if (c.discount !== undefined) discount = c.discount;
     }
     const model = modelAt(sched, date) ?? modelAt(sched, snap.startDate);
     if (!model) continue;
-    total = total.plus(priceCharge(model, { quantity, currency: snap.currency }).preciseAmount);
+    total = total.plus(dec(priceCharge(model, { quantity, currency: snap.currency }).preciseAmount).times(discountFactor(discount)));
   }
   return total;
 }

@@ -37,7 +37,7 @@ export function toLine(l: LineRow): InvoiceLine {
     id: l.id, position: l.position, kind: l.kind as InvoiceLine['kind'], description: l.description, subscriptionId: l.subscription_id, itemId: l.item_id,
     productId: l.product_id, productSku: l.product_sku, planId: l.plan_id, periodStart: l.period_start, periodEnd: l.period_end,
     periodLastDay: l.period_end ? addDays(l.period_end, -1) : null, quantity: l.quantity, unitPrice: l.unit_price, periodUnitPrice: l.period_unit_price,
-    fraction: l.fraction, discountMinor: l.discount_minor, amountMinor: l.amount_minor, taxCategory: l.tax_category, taxCode: l.tax_code, taxRate: l.tax_rate,
+    fraction: l.fraction, discountMinor: l.discount_minor, discountReason: l.discount_reason, amountMinor: l.amount_minor, taxCategory: l.tax_category, taxCode: l.tax_code, taxRate: l.tax_rate,
     taxMinor: l.tax_minor, creditedLineId: l.credited_line_id,
   };
 }

@@ -77,6 +77,8 @@ export interface LineRow {
   period_unit_price: string;
   fraction: string;
   discount_minor: number;
+  /** Printed with a line discount (EN 16931 BT-139); null without one. */
+  discount_reason: string | null;
   amount_minor: number;
   tax_category: string;
   supply_type: 'services' | 'goods';
@@ -255,7 +257,7 @@ function computeDocQuantityPrice(quantity: string, amountMinor: number, currency
   return { quantity: decStr(neg ? qq.neg() : qq), unitPrice: decStr(up) };
 }
 
-const LINE_COLUMNS = ['id', 'invoice_id', 'position', 'subscription_id', 'item_id', 'line_key', 'billed', 'kind', 'description', 'product_id', 'product_sku', 'plan_id', 'period_start', 'period_end', 'quantity', 'unit_price', 'period_unit_price', 'fraction', 'discount_minor', 'amount_minor', 'tax_category', 'supply_type', 'tax_code', 'tax_rate', 'tax_minor', 'credited_line_id'] as const;
+const LINE_COLUMNS = ['id', 'invoice_id', 'position', 'subscription_id', 'item_id', 'line_key', 'billed', 'kind', 'description', 'product_id', 'product_sku', 'plan_id', 'period_start', 'period_end', 'quantity', 'unit_price', 'period_unit_price', 'fraction', 'discount_minor', 'discount_reason', 'amount_minor', 'tax_category', 'supply_type', 'tax_code', 'tax_rate', 'tax_minor', 'credited_line_id'] as const;
 const INSERT_LINE = `INSERT INTO invoice_lines (${LINE_COLUMNS.join(', ')}) VALUES (${LINE_COLUMNS.map(() => '?').join(', ')})`;
 
 /** Positional binding (a billing run inserts hundreds of thousands of lines; named binding costs more per row). */
@@ -265,12 +267,14 @@ export function insertLine(db: Db, row: LineRow): void {
 
 export function lineFromProposal(p: ProposedLine, invoiceId: string, position: number, products: Products): LineRow {
   const prod = products.get(p.productId);
-  const { quantity, unitPrice } = docQuantityPrice(p.quantity, p.amountMinor, p.currency);
+  // quantity × unit price = the amount before the discount; the discount is its own column (EN 16931 BT-136)
+  const discount = p.discountMinor ?? 0;
+  const { quantity, unitPrice } = docQuantityPrice(p.quantity, p.amountMinor + discount, p.currency);
   return {
     id: newId(), invoice_id: invoiceId, position, subscription_id: p.subscriptionId, item_id: p.itemId, line_key: p.key, billed: 1,
     kind: p.kind, description: p.description, product_id: p.productId, product_sku: prod.sku || null, plan_id: p.planId,
     period_start: p.periodStart, period_end: p.periodEnd, quantity, unit_price: unitPrice, period_unit_price: p.unitPrice, fraction: p.fraction,
-    discount_minor: 0, amount_minor: p.amountMinor, tax_category: p.taxCategory, supply_type: prod.kind === 'physical' ? 'goods' : 'services',
+    discount_minor: discount, discount_reason: discount ? p.discountReason ?? null : null, amount_minor: p.amountMinor, tax_category: p.taxCategory, supply_type: prod.kind === 'physical' ? 'goods' : 'services',
     tax_code: null, tax_rate: null, tax_minor: 0, credited_line_id: null,
   };
 }
@@ -433,8 +437,8 @@ export function invoicePayload(
     lines: lines.map((l) => ({
       description: l.description,
       productSku: l.product_sku,
-      quantity: l.quantity,
-      unitPrice: l.unit_price,
+      // ERPs price a line as quantity × unit price: a discounted line goes with its net unit price (the discount for information)
+      ...(l.discount_minor ? { ...docQuantityPrice(l.quantity, l.amount_minor, inv.currency), listUnitPrice: l.unit_price, discountMinor: l.discount_minor, discountReason: l.discount_reason } : { quantity: l.quantity, unitPrice: l.unit_price }),
       netMinor: l.amount_minor,
       taxRate: l.tax_rate ?? '0',
       taxCategory: (l.tax_code && ERP_TAX_CATEGORY[l.tax_code]) ?? l.tax_category,
@@ -504,7 +508,7 @@ export function finalizeInvoice(db: Db, invoiceId: string, nowIso: string, setti
   const net = lines.reduce((a, l) => a + l.amount_minor, 0);
   if (kind === 'invoice' && net < 0) {
     kind = 'credit_note';
-    lines = lines.map((l) => ({ ...l, amount_minor: -l.amount_minor, quantity: decStr(dec(l.quantity).neg()) }));
+    lines = lines.map((l) => ({ ...l, amount_minor: -l.amount_minor, discount_minor: -l.discount_minor, quantity: decStr(dec(l.quantity).neg()) }));
     if (!preceding && inv.subscription_id) {
       const p = st(db, `SELECT id FROM invoices WHERE subscription_id = ? AND kind = 'invoice' AND number IS NOT NULL AND status != 'void' ORDER BY issue_date DESC, finalized_at DESC LIMIT 1`)
         .get(inv.subscription_id) as { id: string } | undefined;
@@ -553,8 +557,8 @@ export function finalizeInvoice(db: Db, invoiceId: string, nowIso: string, setti
     finalLines = lines.map((l, i) => ({ ...l, tax_code: taxLines[i]!.code, tax_rate: taxLines[i]!.rate, tax_minor: taxLines[i]!.tax }));
     for (const l of finalLines) insertLine(db, l);
   } else {
-    const upd = st(db, 'UPDATE invoice_lines SET amount_minor = ?, quantity = ?, tax_code = ?, tax_rate = ?, tax_minor = ? WHERE id = ?');
-    lines.forEach((l, i) => upd.run(l.amount_minor, l.quantity, taxLines[i]!.code, taxLines[i]!.rate, taxLines[i]!.tax, l.id));
+    const upd = st(db, 'UPDATE invoice_lines SET amount_minor = ?, discount_minor = ?, quantity = ?, tax_code = ?, tax_rate = ?, tax_minor = ? WHERE id = ?');
+    lines.forEach((l, i) => upd.run(l.amount_minor, l.discount_minor, l.quantity, taxLines[i]!.code, taxLines[i]!.rate, taxLines[i]!.tax, l.id));
   }
   if (!opts.pendingDraft) st(db, `UPDATE invoices SET kind = ?, number = ?, status = ?, issue_date = ?, due_date = ?, service_start = ?, service_end = ?, net_minor = ?, tax_minor = ?, gross_minor = ?,
       tax_breakdown = ?, notes = ?, customer_snapshot = ?, seller_snapshot = ?, preceding_invoice_id = ?, finalized_at = ?, finalize_after = NULL, updated_at = ?, version = version + 1 WHERE id = ?`)
@@ -641,9 +645,12 @@ export function createCreditNote(db: Db, invoiceId: string, lineIds: readonly st
   });
   st(db, 'UPDATE invoices SET notes = ? WHERE id = ?').run(inv.notes, id);
   rows.forEach((r, i) => {
-    const qp = r.amount === r.src.amount_minor ? { quantity: r.src.quantity, unitPrice: r.src.unit_price } : docQuantityPrice(r.src.quantity, r.amount, inv.currency);
+    // the whole line: as invoiced, discount included; what is left of a partly credited line: its net amount
+    const whole = r.amount === r.src.amount_minor;
+    const qp = whole ? { quantity: r.src.quantity, unitPrice: r.src.unit_price } : docQuantityPrice(r.src.quantity, r.amount, inv.currency);
     insertLine(db, {
       ...r.src, id: newId(), invoice_id: id, position: i + 1, line_key: null, billed: 0, kind: r.src.kind, quantity: qp.quantity, unit_price: qp.unitPrice,
+      discount_minor: whole ? r.src.discount_minor : 0, discount_reason: whole ? r.src.discount_reason : null,
       amount_minor: r.amount, tax_minor: 0, credited_line_id: r.src.id,
     });
   });

@@ -5,7 +5,7 @@
  */
 import {
   addDays, addMonthsClamped, dateParts, daysInMonth, maxDate, proposeLines, resolveSchedule,
-  type IntervalChange, type ItemChange, type PricePoint, type ResolvedSchedule, type ProposeResult, type SubscriptionSnapshot, type UsageAggregate,
+  type IntervalChange, type ItemChange, type ItemDiscount, type PricePoint, type ResolvedSchedule, type ProposeResult, type SubscriptionSnapshot, type UsageAggregate,
   usageWindowsDue, type ExistingLine, type IsoDate, type SubscriptionStatus as CoreStatus,
 } from '../../../shared/domain/billing';
 import { Decimal, dec, decStr, minorUnits } from '../../../shared/domain/money';
@@ -79,6 +79,9 @@ export interface ItemRow {
   created_at: string;
   /** A bundle sold as one item (plan_id is then its first part's plan); priced at the bundle's quote per bundle. */
   bundle_id: string | null;
+  /** The discount the item starts with (percent; NULL = none) and its printed reason. */
+  discount_percent: string | null;
+  discount_reason: string | null;
 }
 
 export interface ChangeRow {
@@ -92,6 +95,9 @@ export interface ChangeRow {
   product_id: string | null;
   description: string | null;
   tax_category: string | null;
+  /** The item's new discount percent ('0' = the discount ends; NULL = unchanged) and its printed reason. */
+  discount_percent: string | null;
+  discount_reason: string | null;
   created_at: string;
   canceled_at: string | null;
 }
@@ -419,6 +425,12 @@ export class PriceResolver {
 
 // ------------------------------------------------------------------------------------------------ snapshot
 
+/** A stored discount (percent, reason) as the generator's ItemDiscount; null for none (NULL or '0'). */
+export function discountOf(percent: string | null | undefined, reason: string | null | undefined): ItemDiscount | null {
+  if (percent === null || percent === undefined || Number(percent) === 0) return null;
+  return { percent, reason: reason ?? null };
+}
+
 export function toSnapshot(s: SubState, prices: PriceResolver): SubscriptionSnapshot {
   const sub = s.sub;
   const byId = new Map(s.items.map((i) => [i.id, i]));
@@ -435,6 +447,7 @@ export function toSnapshot(s: SubState, prices: PriceResolver): SubscriptionSnap
       ...(c.product_id ? { productId: c.product_id } : {}),
       ...(c.description ? { description: c.description } : {}),
       ...(c.tax_category ? { taxCategory: c.tax_category } : {}),
+      ...(c.discount_percent !== null ? { discount: discountOf(c.discount_percent, c.discount_reason) } : {}),
     });
   }
   return {
@@ -468,6 +481,7 @@ export function toSnapshot(s: SubState, prices: PriceResolver): SubscriptionSnap
       taxCategory: i.tax_category,
       startDate: i.start_date,
       endDate: i.end_date,
+      discount: discountOf(i.discount_percent, i.discount_reason),
     })),
     changes,
     prorationPolicy: sub.proration_policy,

@@ -3,7 +3,7 @@
  * start/end dates, dated item changes, pauses, a cancel date) and previewed with the very code that applies it.
  */
 import {
-  addDays, dateParts, maxDate, minDate, type IsoDate,
+  addDays, dateParts, discountReasonOf, maxDate, minDate, type IsoDate, type ItemDiscount,
 } from '../../../shared/domain/billing';
 import { dec } from '../../../shared/domain/money';
 import { AppError } from '../../../shared/api/errors';
@@ -20,7 +20,7 @@ import { json, readBillingSettings, st, type Db } from './db';
 import { currentUsage, issueNow, previewChange, upcomingInvoice } from './generate';
 import { catchUpLifecycle, saveSub, settleAfterChange, writeTimeline } from './lifecycle';
 import {
-  baseStatusAt, cloneState, currentTermEnd, initialTermEnd, intervalAt, intervalChangesOf, loadStates, mustLoadState, nextEventDate, scheduleOfSub, termBoundary,
+  baseStatusAt, cloneState, currentTermEnd, discountOf, initialTermEnd, intervalAt, intervalChangesOf, loadStates, mustLoadState, nextEventDate, scheduleOfSub, termBoundary,
   type ChangeRow, type ItemRow, type SubRow, type SubState,
 } from './state';
 
@@ -126,19 +126,21 @@ export function toSubscriptions(db: Db, states: readonly SubState[], today: IsoD
         if (ch.product_id) productId = ch.product_id;
         if (ch.description) description = ch.description;
       }
+      const d = discountInForce(i, s.changes, today);
       const p = planInfo(planId);
       const start = i.start_date ?? sub.start_date;
       return {
         id: i.id, position: i.position, kind: i.kind, role: i.role, timing: i.timing, planId, planCode: p.code, planName: p.name, productId,
         productSku: skuOf(productId), description, quantity, metric: i.metric, aggregation: i.aggregation, aggregationProperty: i.aggregation_property,
         model: i.model ? (JSON.parse(i.model) as ChargeModel) : null, taxCategory: i.tax_category, startDate: i.start_date, endDate: i.end_date,
+        discount: d ? { percent: d.percent, reason: discountReasonOf(d) } : null,
         active: start <= today && (i.end_date === null || today < i.end_date) && (sub.cancel_at === null || today < sub.cancel_at),
         ...(i.bundle_id ? bundleDetail(i.bundle_id) : {}),
       };
     });
     const scheduledChanges = s.changes.filter((ch) => ch.effective_date > today).map((ch) => ({
       id: ch.id, itemId: ch.item_id, effectiveDate: ch.effective_date, quantity: ch.quantity, planId: ch.plan_id,
-      planCode: ch.plan_id ? planInfo(ch.plan_id).code : null, createdAt: ch.created_at,
+      planCode: ch.plan_id ? planInfo(ch.plan_id).code : null, discountPercent: ch.discount_percent, discountReason: ch.discount_reason, createdAt: ch.created_at,
     }));
     return {
       id: sub.id, customerId: sub.customer_id, customerName: c.name, customerNumber: c.number, currency: sub.currency, status: sub.status,
@@ -167,6 +169,15 @@ function outbox(ctx: ServiceContext, s: SubState, eventType: string): Subscripti
 
 // ------------------------------------------------------------------------------------------------ writing
 
+/** The discount of an item in force on a date: its own, then its changes up to that date (in date order). */
+function discountInForce(item: ItemRow, changes: readonly ChangeRow[], date: IsoDate): ItemDiscount | null {
+  let d = discountOf(item.discount_percent, item.discount_reason);
+  const mine = changes.filter((c) => c.item_id === item.id && c.discount_percent !== null && c.effective_date <= date && !c.canceled_at);
+  mine.sort((a, b) => (a.effective_date < b.effective_date ? -1 : a.effective_date > b.effective_date ? 1 : 0));
+  for (const c of mine) d = discountOf(c.discount_percent, c.discount_reason);
+  return d;
+}
+
 const INSERT_SUB = `INSERT INTO subscriptions (id, customer_id, currency, status, start_date, anchor_day, interval_months, trial_end, trial_end_action, term_months,
   term_end, current_term_end, auto_renew, renewal_uplift_pct, notice_days, cancel_at, cancel_credit, cancel_reason, proration_policy, proration_invoicing,
   po_number, buyer_reference, notes, next_billing_date, bill_from, status_checked_through, price_locks, last_run_id, billing_error, version, created_at, updated_at)
@@ -174,11 +185,13 @@ const INSERT_SUB = `INSERT INTO subscriptions (id, customer_id, currency, status
   @term_end, @current_term_end, @auto_renew, @renewal_uplift_pct, @notice_days, @cancel_at, @cancel_credit, @cancel_reason, @proration_policy, @proration_invoicing,
   @po_number, @buyer_reference, @notes, @next_billing_date, @bill_from, @status_checked_through, @price_locks, @last_run_id, @billing_error, @version, @created_at, @updated_at)`;
 const INSERT_ITEM = `INSERT INTO subscription_items (id, subscription_id, position, kind, role, timing, plan_id, product_id, description, quantity, metric, aggregation,
-  aggregation_property, model, tax_category, start_date, end_date, created_at, bundle_id)
+  aggregation_property, model, tax_category, start_date, end_date, created_at, bundle_id, discount_percent, discount_reason)
   VALUES (@id, @subscription_id, @position, @kind, @role, @timing, @plan_id, @product_id, @description, @quantity, @metric, @aggregation,
-  @aggregation_property, @model, @tax_category, @start_date, @end_date, @created_at, @bundle_id)`;
-const INSERT_CHANGE = `INSERT INTO subscription_changes (id, subscription_id, item_id, effective_date, effective_at, quantity, plan_id, product_id, description, tax_category, created_at, canceled_at)
-  VALUES (@id, @subscription_id, @item_id, @effective_date, @effective_at, @quantity, @plan_id, @product_id, @description, @tax_category, @created_at, @canceled_at)`;
+  @aggregation_property, @model, @tax_category, @start_date, @end_date, @created_at, @bundle_id, @discount_percent, @discount_reason)`;
+const INSERT_CHANGE = `INSERT INTO subscription_changes (id, subscription_id, item_id, effective_date, effective_at, quantity, plan_id, product_id, description, tax_category,
+  discount_percent, discount_reason, created_at, canceled_at)
+  VALUES (@id, @subscription_id, @item_id, @effective_date, @effective_at, @quantity, @plan_id, @product_id, @description, @tax_category,
+  @discount_percent, @discount_reason, @created_at, @canceled_at)`;
 
 /** Persists the differences between a loaded state and its modified copy (new items / changes / pauses, updated rows). */
 function persist(db: Db, before: SubState, after: SubState): void {
@@ -288,7 +301,7 @@ function buildChange(db: Db, s: SubState, input: ChangeInput, today: IsoDate, at
   const change = (item: ItemRow, fields: Partial<ChangeRow>): void => {
     after.changes.push({
       id: newId(), subscription_id: sub.id, item_id: item.id, effective_date: E, effective_at: effectiveAt, quantity: null, plan_id: null,
-      product_id: null, description: null, tax_category: null, created_at: atIso, canceled_at: null, ...fields,
+      product_id: null, description: null, tax_category: null, discount_percent: null, discount_reason: null, created_at: atIso, canceled_at: null, ...fields,
     });
   };
   input.actions.forEach((a: ChangeAction, i) => {
@@ -329,8 +342,19 @@ function buildChange(db: Db, s: SubState, input: ChangeInput, today: IsoDate, at
           id, subscription_id: sub.id, position: Math.max(0, ...after.items.map((x) => x.position)) + 1, kind: 'recurring', role: 'addon', timing: 'advance',
           plan_id: plan.id, product_id: plan.product.id, description: a.description ?? plan.name, quantity: a.quantity, metric: null, aggregation: null,
           aggregation_property: null, model: null, tax_category: plan.product.tax_category, start_date: E > sub.start_date ? E : null, end_date: null, created_at: atIso, bundle_id: null,
+          discount_percent: a.discountPercent ?? null, discount_reason: a.discountPercent ? a.discountReason ?? null : null,
         });
-        summary.push({ type: a.type, itemId: id, planId: plan.id, planCode: plan.code, quantity: a.quantity });
+        summary.push({ type: a.type, itemId: id, planId: plan.id, planCode: plan.code, quantity: a.quantity, ...(a.discountPercent ? { discountPercent: a.discountPercent } : {}) });
+        break;
+      }
+      case 'set_discount': {
+        const item = itemOf(a.itemId, `${path}.itemId`);
+        const percent = a.percent ?? '0';
+        if (a.percent === null && a.reason) throw AppError.validation(`${path}.reason`, 'a discount that ends has no reason');
+        const inForce = discountInForce(item, after.changes, E);
+        if (inForce === null && percent === '0') throw AppError.validation(`${path}.percent`, `item "${item.description}" has no discount on ${E} to end`);
+        change(item, { discount_percent: percent, discount_reason: a.percent === null ? null : a.reason ?? null });
+        summary.push({ type: a.type, itemId: item.id, percent: a.percent, ...(a.reason ? { reason: a.reason } : {}) });
         break;
       }
       case 'remove_addon': {
@@ -411,13 +435,25 @@ export const subscriptionHandlers: HandlerMap<SubscriptionOps> = {
         quantity: metered ? '0' : it.quantity, metric: it.metric ?? null, aggregation: metered ? it.aggregation ?? 'sum' : null,
         aggregation_property: it.aggregationProperty ?? null, model: it.model ? json(it.model) : null, tax_category: p.product.tax_category,
         start_date: null, end_date: null, created_at: at, bundle_id: it.bundleId ?? null,
+        discount_percent: it.discountPercent ?? null, discount_reason: it.discountPercent ? it.discountReason ?? null : null,
       };
     });
-    const s: SubState = { sub, items, changes: [], pauses: [] };
+    // an introductory discount: its end is a scheduled change of the item's terms (shown, and withdrawable, like any other)
+    const changes: ChangeRow[] = [];
+    input.items.forEach((it, i) => {
+      if (!it.discountUntil) return;
+      if (it.discountUntil <= startDate) throw AppError.validation(`items.${i}.discountUntil`, `must be after the start date ${startDate}`);
+      changes.push({
+        id: newId(), subscription_id: id, item_id: items[i]!.id, effective_date: it.discountUntil, effective_at: null, quantity: null, plan_id: null, product_id: null,
+        description: null, tax_category: null, discount_percent: '0', discount_reason: null, created_at: at, canceled_at: null,
+      });
+    });
+    const s: SubState = { sub, items, changes, pauses: [] };
     sub.status = baseStatusAt(s, startDate);
     sub.current_term_end = currentTermEnd(sub, startDate);
     st(db, INSERT_SUB).run(sub);
     for (const it of items) st(db, INSERT_ITEM).run(it);
+    for (const c of changes) st(db, INSERT_CHANGE).run(c);
     writeTimeline(db, id, at, startDate, 'created', null, sub.status, { items: items.map((i) => ({ id: i.id, planId: i.plan_id, quantity: i.quantity, metric: i.metric })), trialEnd, termEnd });
     if (today > startDate) catchUpLifecycle(db, s, today, at);
     saveSub(db, sub);

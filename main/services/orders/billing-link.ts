@@ -133,7 +133,7 @@ function writeInvoice(db: Db, g: Group, nowIso: string, settings: ReturnType<typ
       kind: r.amount_minor < 0 ? 'credit' : 'charge', description: r.description, product_id: r.product_id,
       product_sku: r.product_id ? ((sku.get(r.product_id) as { sku: string } | undefined)?.sku ?? li?.sku ?? null) : null,
       plan_id: li?.plan_id ?? null, period_start: o.delivery_date, period_end: addDays(o.delivery_date, 1), quantity, unit_price: unitPrice,
-      period_unit_price: r.unit_price, fraction: '1', discount_minor: 0, amount_minor: r.amount_minor, tax_category: r.tax_category, supply_type: 'goods',
+      period_unit_price: r.unit_price, fraction: '1', discount_minor: 0, discount_reason: null, amount_minor: r.amount_minor, tax_category: r.tax_category, supply_type: 'goods',
       tax_code: (li?.tax_code ?? 'S') as TaxCategoryCode, tax_rate: li?.tax_rate ?? '0', tax_minor: 0, credited_line_id: null,
     });
   });

@@ -50,6 +50,8 @@ export const InvoiceLine = z.object({
   /** Share of the period billed. */
   fraction: z.string(),
   discountMinor: z.number().int(),
+  /** Why the line is discounted (printed with it); null without a discount. */
+  discountReason: z.string().nullable(),
   amountMinor: z.number().int(),
   /** Product tax category (standard, reduced …). */
   taxCategory: z.string(),

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { CurrencyCode, Id, IsoDate, IsoDateTime, NonNegDecimalString, pageOf, SortDir } from '../common';
 import { op } from '../op';
 import { ChargeModel } from './pricing';
+import { Percent } from './pricebooks';
 
 export const SubscriptionStatus = z.enum(['trial', 'active', 'past_due', 'paused', 'canceled', 'expired']);
 export type SubscriptionStatus = z.output<typeof SubscriptionStatus>;
@@ -21,6 +22,9 @@ export const ItemTiming = z.enum(['advance', 'arrears']);
 export const LineKind = z.enum(['charge', 'credit', 'usage', 'trueup', 'proration_charge', 'proration_credit', 'manual']);
 
 const qty = NonNegDecimalString;
+/** A discount's percent: more than 0, at most 100. */
+const DiscountPercent = Percent.refine((s) => !/^\d+(\.\d+)?$/.test(s) || Number(s) > 0, 'must be more than 0 (omit the discount for none)');
+const DiscountReason = z.string().trim().min(1).max(100);
 
 export const SubscriptionItemInput = z
   .object({
@@ -43,8 +47,15 @@ export const SubscriptionItemInput = z
     /** A charge model for this item instead of the plan's price (e.g. tiers for a metered item). */
     model: ChargeModel.optional(),
     description: z.string().trim().min(1).max(200).optional(),
+    /** A percent off every line of this item (e.g. "15"); printed as the line discount. Change it later with a set_discount change. */
+    discountPercent: DiscountPercent.optional(),
+    /** Printed with the discount (default "Discount 15%"). */
+    discountReason: DiscountReason.optional(),
+    /** The discount ends on this day (exclusive; e.g. an introductory discount): recorded as a scheduled set_discount change. */
+    discountUntil: IsoDate.optional(),
   })
   .superRefine((v, ctx) => {
+    if ((v.discountReason || v.discountUntil) && !v.discountPercent) ctx.addIssue({ code: 'custom', path: ['discountPercent'], message: `is required with ${v.discountReason ? 'discountReason' : 'discountUntil'}` });
     if (!v.planId === !v.bundleId) ctx.addIssue({ code: 'custom', path: [v.planId ? 'bundleId' : 'planId'], message: v.planId ? 'give either planId or bundleId, not both' : 'is required (or bundleId)' });
     if (v.bundleId && (v.metric || v.model)) ctx.addIssue({ code: 'custom', path: ['bundleId'], message: 'a bundle item is recurring at the bundle price (no metric or model)' });
     if (v.aggregation === 'unique_count' && !v.aggregationProperty) ctx.addIssue({ code: 'custom', path: ['aggregationProperty'], message: 'is required for unique_count' });
@@ -108,6 +119,8 @@ export const SubscriptionItem = z.object({
   startDate: IsoDate.nullable(),
   /** Exclusive end (removed add-on); null = open. */
   endDate: IsoDate.nullable(),
+  /** The discount in force today (null = none); later changes are in scheduledChanges. */
+  discount: z.object({ percent: z.string(), reason: z.string() }).nullable(),
   /** Current terms as of today (scheduled changes not yet in force are listed in scheduledChanges). */
   active: z.boolean(),
   /** A bundle item: the bundle (planId is then its first part's plan). */
@@ -124,6 +137,9 @@ export const ScheduledChange = z.object({
   quantity: z.string().nullable(),
   planId: Id.nullable(),
   planCode: z.string().nullable(),
+  /** The item's new discount percent ("0": the discount ends); null = unchanged. */
+  discountPercent: z.string().nullable(),
+  discountReason: z.string().nullable(),
   createdAt: IsoDateTime,
 });
 
@@ -222,7 +238,11 @@ export const PreviewLine = z.object({
   unitPrice: z.string(),
   /** Share of the period billed ("1" = whole). */
   fraction: z.string(),
+  /** Net of the item's discount. */
   amountMinor: z.number().int(),
+  /** The item's discount on this line (the amount before it − amountMinor) and its printed reason. */
+  discountMinor: z.number().int().optional(),
+  discountReason: z.string().optional(),
   taxCategory: z.string(),
 });
 export type PreviewLine = z.output<typeof PreviewLine>;
@@ -254,8 +274,13 @@ export const ChangeAction = z.discriminatedUnion('type', [
   /** Upgrade / downgrade: the item moves to another plan (same billing interval). */
   z.object({ type: z.literal('change_plan'), itemId: Id, planId: Id, quantity: qty.optional() }),
   z.object({ type: z.literal('change_quantity'), itemId: Id, quantity: qty }),
-  z.object({ type: z.literal('add_addon'), planId: Id, quantity: qty.default('1'), description: z.string().trim().min(1).max(200).optional() }),
+  z.object({
+    type: z.literal('add_addon'), planId: Id, quantity: qty.default('1'), description: z.string().trim().min(1).max(200).optional(),
+    discountPercent: DiscountPercent.optional(), discountReason: DiscountReason.optional(),
+  }),
   z.object({ type: z.literal('remove_addon'), itemId: Id }),
+  /** Gives an item a discount (a percent off its lines), changes it, or ends it (percent null). Prorated like any change of terms. */
+  z.object({ type: z.literal('set_discount'), itemId: Id, percent: DiscountPercent.nullable(), reason: DiscountReason.optional() }),
 ]);
 export type ChangeAction = z.output<typeof ChangeAction>;
 

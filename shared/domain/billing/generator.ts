@@ -47,6 +47,14 @@
  * If the period containing it was already billed in advance: `cancelCredit` 'prorated' credits the unused
  * days [cancelAt, period end); 'none' (default) keeps the paid period as billed. Periods starting on or
  * after `cancelAt` that were billed anyway are always credited in full.
+ *
+ * ## Discounts
+ * An item may carry a discount (a percent off, with a reason printed on the invoice). It is one of the item's
+ * terms, like its quantity and price: set when the item is created, changed or removed by a dated change, and
+ * prorated like any other change of terms. Every line priced from the terms (charge, proration credit and charge,
+ * usage) carries it: `amountPrecise` / `amountMinor` are net of the discount, `discountMinor` = the line's amount
+ * before the discount (rounded) − `amountMinor` (same sign as the amount), and `unitPrice` stays the undiscounted
+ * price. Repair lines (credit, trueup) are differences of net amounts and carry no discount.
  */
 import { priceCharge, roundingOf, type ChargeModel } from '../pricing';
 import { Decimal, dec, decStr, fromMinor, toMinor, type RoundingMode } from '../money';
@@ -86,7 +94,19 @@ export interface SubscriptionItem {
   startDate?: IsoDate | null;
   /** The item was removed (exclusive: nothing billed from this day). */
   endDate?: IsoDate | null;
+  /** A percent off every line of the item (see "Discounts"); null / absent = none. */
+  discount?: ItemDiscount | null;
 }
+
+/** A percent off an item's lines, e.g. { percent: "15", reason: "Partner discount" }. 0 < percent ≤ 100. */
+export interface ItemDiscount {
+  percent: string;
+  /** Printed with the line (EN 16931 BT-139); null = "Discount n%". */
+  reason: string | null;
+}
+
+/** The reason printed for a discount. */
+export const discountReasonOf = (d: ItemDiscount): string => d.reason?.trim() || `Discount ${d.percent}%`;
 
 /** A dated change of an item's terms; unspecified fields keep their value. */
 export interface ItemChange {
@@ -102,6 +122,8 @@ export interface ItemChange {
   description?: string;
   priceSchedule?: readonly PricePoint[];
   taxCategory?: string;
+  /** The new discount (null: the discount ends); absent = unchanged. */
+  discount?: ItemDiscount | null;
 }
 
 export interface Pause {
@@ -177,8 +199,13 @@ export interface ProposedLine {
   fraction: string;
   /** Unrounded amount (negative for credits). */
   amountPrecise: string;
-  /** Rounded to the currency's minor unit; negative for credits. */
+  /** Rounded to the currency's minor unit; negative for credits. Net of the discount. */
   amountMinor: number;
+  /** The item's discount on this line: the amount before it (rounded) − amountMinor; same sign as the amount. */
+  discountMinor?: number;
+  /** With discountMinor: the percent and the printed reason. */
+  discountPercent?: string;
+  discountReason?: string;
   currency: string;
   taxCategory: string;
   productId: string;
@@ -263,6 +290,7 @@ interface ItemTerms {
   description: string;
   priceSchedule: readonly PricePoint[];
   taxCategory: string;
+  discount: ItemDiscount | null;
 }
 
 interface TermPoint {
@@ -387,6 +415,7 @@ function termTimeline(item: SubscriptionItem, changes: readonly ItemChange[], po
     description: item.description,
     priceSchedule: item.priceSchedule,
     taxCategory: item.taxCategory ?? 'standard',
+    discount: item.discount ?? null,
   };
   const points: TermPoint[] = [{ at: -INF, date: '0000-01-01', terms }];
   const mine = changes
@@ -401,6 +430,7 @@ function termTimeline(item: SubscriptionItem, changes: readonly ItemChange[], po
       description: c.description ?? terms.description,
       priceSchedule: c.priceSchedule ?? terms.priceSchedule,
       taxCategory: c.taxCategory ?? terms.taxCategory,
+      discount: c.discount !== undefined ? c.discount : terms.discount,
     };
     const last = points[points.length - 1]!;
     if (last.at === at) last.terms = terms;
@@ -416,6 +446,14 @@ const termsAt = (tl: readonly TermPoint[], at: number): ItemTerms => {
 };
 
 const ONE = new Decimal(1);
+
+/** What remains of an amount after the discount: 1 − percent/100 (1 without a discount). */
+export function discountFactor(d: ItemDiscount | null | undefined): Decimal {
+  return d ? ONE.minus(dec(d.percent).div(100)) : ONE;
+}
+
+/** Same percent (a new reason alone changes nothing already running: it is printed from the next period). */
+const sameDiscount = (a: ItemDiscount | null, b: ItemDiscount | null): boolean => discountFactor(a).eq(discountFactor(b));
 
 interface FullPrice {
   amount: Decimal;
@@ -536,10 +574,19 @@ class ItemBiller {
     start: IsoDate,
     end: IsoDate,
     terms: ItemTerms,
-    fields: { quantity: string; unitPrice: string; fraction: string; precise: Decimal; description: string; rounding: RoundingMode; dueDate: IsoDate },
+    fields: { quantity: string; unitPrice: string; fraction: string; precise: Decimal; description: string; rounding: RoundingMode; dueDate: IsoDate; noDiscount?: boolean },
   ): ProposedLine {
     const { sub } = this.ctx;
-    const minor = toMinor(fields.precise, sub.currency, fields.rounding);
+    const d = fields.noDiscount ? null : terms.discount;
+    let precise = fields.precise;
+    let discount: Pick<ProposedLine, 'discountMinor' | 'discountPercent' | 'discountReason'> = {};
+    if (d) {
+      const before = toMinor(precise, sub.currency, fields.rounding);
+      precise = precise.times(discountFactor(d));
+      const after = toMinor(precise, sub.currency, fields.rounding);
+      if (before !== after) discount = { discountMinor: before - after, discountPercent: d.percent, discountReason: discountReasonOf(d) };
+    }
+    const minor = toMinor(precise, sub.currency, fields.rounding);
     return {
       key: lineKey(this.item.id, start, end, kind),
       subscriptionId: sub.id,
@@ -552,8 +599,9 @@ class ItemBiller {
       quantity: fields.quantity,
       unitPrice: fields.unitPrice,
       fraction: fields.fraction,
-      amountPrecise: decStr(fields.precise),
+      amountPrecise: decStr(precise),
       amountMinor: minor === 0 ? 0 : minor,
+      ...discount,
       currency: sub.currency,
       taxCategory: terms.taxCategory,
       productId: terms.productId,
@@ -620,9 +668,12 @@ class ItemBiller {
       const oldPrice = prevPrice;
       prev = next;
       prevPrice = nextPrice;
-      if (m === 0 || nextPrice.amount.eq(oldPrice.amount)) continue;
+      if (m === 0 || (nextPrice.amount.eq(oldPrice.amount) && sameDiscount(old.discount, next.discount))) continue;
       const start = point.date < lineStart ? lineStart : point.date;
-      const cls = classifyChange({ amount: oldPrice.amount, periodDays: N / DAY }, { amount: nextPrice.amount, periodDays: N / DAY });
+      const cls = classifyChange(
+        { amount: oldPrice.amount.times(discountFactor(old.discount)), periodDays: N / DAY },
+        { amount: nextPrice.amount.times(discountFactor(next.discount)), periodDays: N / DAY },
+      );
       const f = fractionText(m / unit, N / unit);
       const credit = oldPrice.amount.times(m / unit).div(N / unit).neg();
       const charge = nextPrice.amount.times(m / unit).div(N / unit);
@@ -643,8 +694,9 @@ class ItemBiller {
         const same = byKey.get(l.key);
         if (same !== undefined) {
           // Two changes on the same day (second policy): one line per key, amounts summed.
-          const p = dec(out[same]!.amountPrecise).plus(precise);
-          out[same] = { ...out[same]!, amountPrecise: decStr(p), amountMinor: toMinor(p, sub.currency, this.roundingFor(price.model)) || 0 };
+          const p = dec(out[same]!.amountPrecise).plus(l.amountPrecise);
+          const discountMinor = (out[same]!.discountMinor ?? 0) + (l.discountMinor ?? 0);
+          out[same] = { ...out[same]!, amountPrecise: decStr(p), amountMinor: toMinor(p, sub.currency, this.roundingFor(price.model)) || 0, ...(discountMinor ? { discountMinor } : {}) };
         } else {
           byKey.set(l.key, out.length);
           out.push(l);
@@ -746,6 +798,7 @@ class ItemBiller {
         description: `${terms.description}: ${kind === 'credit' ? 'credit' : 'adjustment'} for ${start} – ${last}`,
         rounding: 'half_up',
         dueDate: start <= targetDate ? start : targetDate,
+        noDiscount: true,
       });
     }
     return {
