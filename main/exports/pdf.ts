@@ -490,7 +490,7 @@ function columns(c: Ctx): Col[] {
     { key: 'price', title: L.unitPrice, width: fit(L.unitPrice, d.lines.map((l) => f.price(l.unitPrice)), 56, 90), align: 'right' },
   ];
   if (hasDiscount) {
-    const discounts = d.lines.filter((l) => l.discountMinor).map((l) => `-${f.amount(l.discountMinor!)}`);
+    const discounts = d.lines.filter((l) => l.discountMinor).map((l) => discountCell(f, l.discountMinor!));
     cols.push({ key: 'disc', title: L.discount, width: fit(L.discount, discounts, 46, 80), align: 'right' });
   }
   cols.push({ key: 'vat', title: L.vat, width: fit(L.vat, d.lines.map((l) => vatCell(c, l.taxCategory, l.taxRate)), 36, 60), align: 'right' });
@@ -512,6 +512,9 @@ function drawTableHeader(c: Ctx, cols: Col[]): void {
   }
   c.y = y + 18;
 }
+
+/** The discount column shows what the discount does to the line: −2.50 on a charge, 1.50 on a negative (credit) line. */
+const discountCell = (f: Fmt, discountMinor: number): string => f.amount(-discountMinor);
 
 function vatCell(c: Ctx, category: TaxCategoryCode, rate: string): string {
   return category === 'S' ? c.f.rate(rate) : category === 'O' ? '–' : `${c.f.rate(rate)} ${category}`;
@@ -591,7 +594,7 @@ function drawLines(c: Ctx): void {
           text(c, f.price(line.unitPrice), cx, ty, { size: 8.5, width: w, align: 'right' });
           break;
         case 'disc':
-          if (line.discountMinor) text(c, `-${f.amount(line.discountMinor)}`, cx, ty, { size: 8.5, width: w, align: 'right' });
+          if (line.discountMinor) text(c, discountCell(f, line.discountMinor), cx, ty, { size: 8.5, width: w, align: 'right' });
           break;
         case 'vat':
           text(c, vatCell(c, line.taxCategory, line.taxRate), cx, ty, { size: 8.5, width: w, align: 'right' });

@@ -54,6 +54,10 @@ export interface SimulatedLine {
   periodEnd: string | null;
   quantity: string;
   unitPrice: string;
+  /** A discounted line: the discount (quantity × unit price − discount = amount) and its reason. */
+  discount?: string;
+  discountMinor?: number;
+  discountReason?: string | null;
   amount: string;
   amountMinor: number;
   taxCode: string | null;
@@ -296,7 +300,9 @@ async function collect(b: Backend, subRefs: Map<string, string>): Promise<Simula
       precedingInvoice: inv.precedingInvoiceNumber, currency: inv.currency,
       lines: inv.lines.map((l) => ({
         position: l.position, kind: l.kind, description: l.description, periodStart: l.periodStart, periodEnd: l.periodLastDay, quantity: l.quantity,
-        unitPrice: l.unitPrice, amount: formatMinor(l.amountMinor, inv.currency), amountMinor: l.amountMinor, taxCode: l.taxCode, taxRate: l.taxRate,
+        unitPrice: l.unitPrice,
+        ...(l.discountMinor ? { discount: formatMinor(l.discountMinor, inv.currency), discountMinor: l.discountMinor, discountReason: l.discountReason } : {}),
+        amount: formatMinor(l.amountMinor, inv.currency), amountMinor: l.amountMinor, taxCode: l.taxCode, taxRate: l.taxRate,
       })),
       taxBreakdown: inv.taxBreakdown.map((t) => ({ category: t.category, rate: t.rate, taxableMinor: t.taxableMinor, taxMinor: t.taxMinor })),
       notes: inv.notes,

@@ -828,10 +828,10 @@ function coveredBy(l: ProposedLine, existingKeys: ReadonlySet<string>, slotExist
 /**
  * Which lines are worth a line: a recurring charge whenever its period has billable days (even at 0.00, so the
  * billed periods stay contiguous and a free plan still shows what it covered); usage when something was used
- * or it costs something; other kinds when they are not zero.
+ * or it costs something; other kinds when they are not zero or carry a discount (a 100% discount shows what it waived).
  */
 const emitted = (l: ProposedLine): boolean =>
-  l.kind === 'charge' || l.amountMinor !== 0 || (l.kind === 'usage' && l.quantity !== '0');
+  l.kind === 'charge' || l.amountMinor !== 0 || !!l.discountMinor || (l.kind === 'usage' && l.quantity !== '0');
 
 /** Checks that no two charge (or usage) lines of one item cover the same day. */
 export function assertNoDoubleBilling(lines: readonly { key: string }[]): void {

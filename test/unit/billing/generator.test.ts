@@ -461,3 +461,44 @@ describe('items added and removed mid-period', () => {
     expect(brief(r.lines)).toEqual(['charge 2025-01-01→2025-02-01 0', 'charge 2025-02-01→2025-03-01 0']);
   });
 });
+
+describe('item discounts', () => {
+  const d15 = { percent: '15', reason: 'Partner discount' };
+  test('a charge carries the discount: net amount, discount = gross − net, the undiscounted unit price', () => {
+    const s = sub({ items: [item({ quantity: '7', priceSchedule: perUnit('9.99'), discount: d15 })] });
+    const r = proposeLines({ subscriptions: [s], usage: [], existing: [], targetDate: '2025-01-01' });
+    // 7 × 9.99 = 69.93; less 15% = 59.4405 → 59.44; discount 10.49
+    expect(r.lines[0]).toMatchObject({ unitPrice: '9.99', amountPrecise: '59.4405', amountMinor: 5944, discountMinor: 1049, discountPercent: '15', discountReason: 'Partner discount' });
+  });
+
+  test('usage lines are discounted too; repair lines of a billed period are not', () => {
+    const s = sub({ items: [item({ id: 'api', kind: 'usage', timing: 'arrears', description: 'API calls', priceSchedule: perUnit('0.01'), discount: { percent: '10', reason: null } })] });
+    const usage: UsageAggregate[] = [{ subscriptionId: 'sub-1', itemId: 'api', periodStart: '2025-01-01', periodEnd: '2025-02-01', quantity: '1000' }];
+    const r = proposeLines({ subscriptions: [s], usage, existing: [], targetDate: '2025-02-01' });
+    expect(r.lines.map((l) => [l.kind, l.amountMinor, l.discountMinor, l.discountReason])).toEqual([['usage', 900, 100, 'Discount 10%']]);
+    // late usage: the period should now cost 1,200 × 0.01 less 10% = 10.80; a true-up of 1.80 without a discount of its own
+    const late: UsageAggregate[] = [{ ...usage[0]!, quantity: '1200' }];
+    const r2 = proposeLines({ subscriptions: [s], usage: late, existing: r.lines, targetDate: '2025-02-01' });
+    expect(r2.lines.map((l) => [l.kind, l.amountMinor, l.discountMinor])).toEqual([['trueup', 180, undefined]]);
+  });
+
+  test('a discount given mid-period is a change of terms: prorated credit and charge; a 100% discount bills 0.00 with the whole discount', () => {
+    const s = sub({ items: [item({ priceSchedule: flat('31') })], changes: [{ itemId: 'item-1', effectiveDate: '2025-01-11', discount: { percent: '100', reason: 'Service credit' } }] });
+    const { runs } = runDates([s], ['2025-01-01', '2025-01-11', '2025-02-01']);
+    expect(runs.map((r) => r.lines.map((l) => `${l.kind} ${l.periodStart} ${l.amountMinor} −${l.discountMinor ?? 0}`))).toEqual([
+      ['charge 2025-01-01 3100 −0'],
+      ['proration_credit 2025-01-11 -2100 −0', 'proration_charge 2025-01-11 0 −2100'],
+      ['charge 2025-02-01 0 −3100'],
+    ]);
+  });
+
+  test('ending the discount (null) from a period start bills the full price from then; the same percent again changes nothing', () => {
+    const s = sub({
+      items: [item({ priceSchedule: flat('30'), discount: { percent: '50', reason: null } })],
+      changes: [{ itemId: 'item-1', effectiveDate: '2025-01-15', discount: { percent: '50', reason: 'Renamed' } }, { itemId: 'item-1', effectiveDate: '2025-02-01', discount: null }],
+    });
+    const r = proposeLines({ subscriptions: [s], usage: [], existing: [], targetDate: '2025-02-01' });
+    expect(brief(r.lines)).toEqual(['charge 2025-01-01→2025-02-01 1500', 'charge 2025-02-01→2025-03-01 3000']);
+    expect(r.lines[1]!.discountMinor).toBeUndefined();
+  });
+});

@@ -1,6 +1,6 @@
 /**
- * Invoice lines: description (with SKU and line kind), service period, quantity, unit price, share of the period,
- * tax rate and amount; and the totals block with the tax breakdown. Used by invoices, previews and change previews.
+ * Invoice lines: description (with SKU, line kind and discount reason), service period, quantity, unit price, share of
+ * the period, discount (when a line has one), tax rate and amount; and the totals block with the tax breakdown. Used by invoices, previews and change previews.
  */
 import Box from '@mui/material/Box';
 import Table from '@mui/material/Table';
@@ -23,6 +23,7 @@ export const tableSx = {
 
 export function LinesTable({ lines, currency, showTax = false, testId, empty = 'No lines' }: { lines: DisplayLine[]; currency: string; showTax?: boolean; testId?: string; empty?: string }) {
   const partial = lines.some((l) => l.fraction !== '1');
+  const discounted = lines.some((l) => !!l.discountMinor);
   // A narrow card scrolls the table sideways instead of cutting off the amounts.
   return (
     <Box sx={{ overflowX: 'auto' }}>
@@ -34,6 +35,7 @@ export function LinesTable({ lines, currency, showTax = false, testId, empty = '
             <TableCell align="right">Qty</TableCell>
             <TableCell align="right">Unit price</TableCell>
             {partial && <TableCell align="right">Share</TableCell>}
+            {discounted && <TableCell align="right">Discount</TableCell>}
             {showTax && <TableCell align="right">VAT</TableCell>}
             <TableCell align="right">Amount ({currency})</TableCell>
           </TableRow>
@@ -41,7 +43,7 @@ export function LinesTable({ lines, currency, showTax = false, testId, empty = '
         <TableBody>
           {lines.length === 0 && (
             <TableRow>
-              <TableCell colSpan={7} sx={{ color: 'text.secondary', textAlign: 'center', py: 2.5 }}>
+              <TableCell colSpan={8} sx={{ color: 'text.secondary', textAlign: 'center', py: 2.5 }}>
                 {empty}
               </TableCell>
             </TableRow>
@@ -53,7 +55,7 @@ export function LinesTable({ lines, currency, showTax = false, testId, empty = '
                   {l.description}
                 </Typography>
                 <Typography variant="caption" color="text.secondary">
-                  {[l.sku, l.kind !== 'charge' ? LINE_KIND_LABELS[l.kind] ?? l.kind : null].filter(Boolean).join(' · ')}
+                  {[l.sku, l.kind !== 'charge' ? LINE_KIND_LABELS[l.kind] ?? l.kind : null, l.discountMinor ? l.discountReason || 'Discount' : null].filter(Boolean).join(' · ')}
                 </Typography>
               </TableCell>
               <TableCell sx={num}>{formatPeriod(l.periodStart, l.periodEnd)}</TableCell>
@@ -66,6 +68,11 @@ export function LinesTable({ lines, currency, showTax = false, testId, empty = '
               {partial && (
                 <TableCell align="right" sx={num}>
                   {formatFraction(l.fraction)}
+                </TableCell>
+              )}
+              {discounted && (
+                <TableCell align="right" sx={num} data-testid="line-discount">
+                  {l.discountMinor ? formatMinorAmount(-l.discountMinor, currency) : ''}
                 </TableCell>
               )}
               {showTax && (

@@ -21,6 +21,9 @@ export interface DisplayLine {
   unitPrice: string;
   fraction: string;
   amountMinor: number;
+  /** The line's discount (quantity × unit price − discount = amount) and why. */
+  discountMinor?: number;
+  discountReason?: string | null;
   taxRate?: string | null;
   taxCode?: string | null;
 }
@@ -28,10 +31,12 @@ export interface DisplayLine {
 export const fromInvoiceLine = (l: InvoiceLine): DisplayLine => ({
   key: l.id, kind: l.kind, description: l.description, sku: l.productSku, periodStart: l.periodStart, periodEnd: l.periodEnd,
   quantity: l.quantity, unitPrice: l.unitPrice, fraction: l.fraction, amountMinor: l.amountMinor, taxRate: l.taxRate, taxCode: l.taxCode,
+  discountMinor: l.discountMinor, discountReason: l.discountReason,
 });
 export const fromPreviewLine = (l: PreviewLine, i: number): DisplayLine => ({
   key: `${l.itemId}-${i}`, kind: l.kind, description: l.description, periodStart: l.periodStart, periodEnd: l.periodEnd,
   quantity: l.quantity, unitPrice: l.unitPrice, fraction: l.fraction, amountMinor: l.amountMinor,
+  ...(l.discountMinor ? { discountMinor: l.discountMinor, discountReason: l.discountReason ?? null } : {}),
 });
 
 export const LINE_KIND_LABELS: Record<string, string> = {

@@ -1,5 +1,5 @@
 /**
- * The change wizard: 1) what changes (another plan, the quantity, an add-on added or removed) and when (now with
+ * The change wizard: 1) what changes (another plan, the quantity, an add-on added or removed, an item's discount) and when (now with
  * proration, at the period end, or on a date); 2) the exact credit and charge lines and the next invoice
  * (subscriptions.previewChange), applied only when confirmed (subscriptions.applyChange).
  */
@@ -12,6 +12,7 @@ import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
+import InputAdornment from '@mui/material/InputAdornment';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Step from '@mui/material/Step';
@@ -32,13 +33,16 @@ import { LinesTable, TotalsBox } from '../invoices/LinesTable';
 import { fromPreviewLine, type InvoicePreview } from '../invoices/model';
 import { type ChangePreview, intervalText, type Plan, planMonths, type Subscription } from './model';
 
-type ChangeType = 'change_plan' | 'change_quantity' | 'add_addon' | 'remove_addon';
+type ChangeType = 'change_plan' | 'change_quantity' | 'add_addon' | 'remove_addon' | 'set_discount';
 
 interface ChangeValues {
   type: ChangeType;
   itemId: string;
   planId: string;
   quantity: string;
+  /** set_discount / add_addon: percent off ('' = none: ends the discount), printed reason. */
+  discountPercent: string;
+  discountReason: string;
   when: 'now' | 'period_end' | 'date';
   effectiveDate: string;
   invoiceNow: boolean;
@@ -53,6 +57,9 @@ function check(v: ChangeValues, switchesInterval = false): FieldErrors {
   if ((v.type === 'change_plan' || v.type === 'add_addon') && !v.planId) e.planId = 'is required';
   if ((v.type === 'change_quantity' || v.type === 'add_addon') && !DEC.test(v.quantity.trim())) e.quantity = 'must be a number such as 1 or 2.5';
   if (v.type === 'change_plan' && v.quantity.trim() && !DEC.test(v.quantity.trim())) e.quantity = 'must be a number such as 1 or 2.5';
+  const d = v.discountPercent.trim();
+  if ((v.type === 'set_discount' || v.type === 'add_addon') && d && (!DEC.test(d) || Number(d) <= 0 || Number(d) > 100)) e.discountPercent = 'must be a percentage above 0, at most 100';
+  if (v.type === 'set_discount' && !d && v.discountReason.trim()) e.discountReason = 'a discount that ends has no reason';
   if (v.when === 'date' && !v.effectiveDate) e.effectiveDate = 'is required';
   if (v.when === 'now' && switchesInterval) e.when = 'a switch to another billing interval takes effect at a period end';
   return e;
@@ -60,11 +67,15 @@ function check(v: ChangeValues, switchesInterval = false): FieldErrors {
 
 function toInput(s: Subscription, v: ChangeValues): OpInput<'subscriptions.previewChange'> {
   const q = v.quantity.trim();
+  const d = v.discountPercent.trim();
+  const reason = v.discountReason.trim();
+  const discount = d ? { discountPercent: d, ...(reason ? { discountReason: reason } : {}) } : {};
   const action: OpInput<'subscriptions.previewChange'>['actions'][number] =
     v.type === 'change_plan' ? { type: 'change_plan', itemId: v.itemId, planId: v.planId, ...(q ? { quantity: q } : {}) }
       : v.type === 'change_quantity' ? { type: 'change_quantity', itemId: v.itemId, quantity: q }
-        : v.type === 'add_addon' ? { type: 'add_addon', planId: v.planId, quantity: q || '1' }
-          : { type: 'remove_addon', itemId: v.itemId };
+        : v.type === 'add_addon' ? { type: 'add_addon', planId: v.planId, quantity: q || '1', ...discount }
+          : v.type === 'set_discount' ? { type: 'set_discount', itemId: v.itemId, percent: d || null, ...(d && reason ? { reason } : {}) }
+            : { type: 'remove_addon', itemId: v.itemId };
   return {
     subscriptionId: s.id,
     actions: [action],
@@ -133,7 +144,7 @@ export function ChangeWizard({ subscription, onClose, onApplied }: { subscriptio
   const addons = s.items.filter((i) => i.active && i.role === 'addon');
   const base = recurring.find((i) => i.role === 'base') ?? recurring[0];
   const form = useForm<ChangeValues>({
-    type: 'change_plan', itemId: base?.id ?? '', planId: '', quantity: '', when: 'now', effectiveDate: '', invoiceNow: s.prorationInvoicing === 'immediately',
+    type: 'change_plan', itemId: base?.id ?? '', planId: '', quantity: '', discountPercent: '', discountReason: '', when: 'now', effectiveDate: '', invoiceNow: s.prorationInvoicing === 'immediately',
   });
   const save = useSave(form as FormApi<unknown>, 'change');
   const [plans, setPlans] = useState<Plan[]>([]);
@@ -159,13 +170,23 @@ export function ChangeWizard({ subscription, onClose, onApplied }: { subscriptio
         .map((p) => ({ code: p.id, name: `${p.name} (${p.code})${planMonths(p) !== s.intervalMonths ? ` · ${intervalText(planMonths(p)).toLowerCase()} from the period end` : ''}` })),
     [plans, s, v.type, item],
   );
-  const itemOptions = (v.type === 'remove_addon' ? addons : recurring).map((i) => ({ value: i.id, label: `${i.planName} × ${i.quantity}${i.role === 'addon' ? ' (add-on)' : ''}` }));
+  const discountable = s.items.filter((i) => i.active);
+  const itemOptions = (v.type === 'remove_addon' ? addons : v.type === 'set_discount' ? discountable : recurring).map((i) => ({
+    value: i.id,
+    label: `${i.planName}${i.kind === 'usage' ? ' (metered)' : ` × ${i.quantity}`}${i.role === 'addon' ? ' (add-on)' : ''}${v.type === 'set_discount' && i.discount ? ` · ${i.discount.percent}% off` : ''}`,
+  }));
 
   const setType = (t: string) => {
     const type = t as ChangeType;
     const itemId = type === 'remove_addon' ? (addons[0]?.id ?? '') : type === 'add_addon' ? '' : (base?.id ?? '');
-    form.reset({ ...v, type, itemId, planId: '', quantity: type === 'add_addon' ? '1' : type === 'change_quantity' ? (base?.quantity ?? '') : '' });
+    form.reset({ ...v, type, itemId, planId: '', quantity: type === 'add_addon' ? '1' : type === 'change_quantity' ? (base?.quantity ?? '') : '', ...discountFields(type, itemId) });
   };
+  // set_discount starts from the item's discount in force (its reason only when it is not the default wording)
+  const discountFields = (type: ChangeType, itemId: string) => {
+    const d = type === 'set_discount' ? s.items.find((i) => i.id === itemId)?.discount : null;
+    return { discountPercent: d?.percent ?? '', discountReason: d && d.reason !== `Discount ${d.percent}%` ? d.reason : '' };
+  };
+  const setItem = (itemId: string) => form.reset({ ...v, itemId, ...(v.type === 'set_discount' ? discountFields(v.type, itemId) : {}) });
 
   const chosenPlan = plans.find((p) => p.id === v.planId);
   const runPreview = () =>
@@ -221,13 +242,25 @@ export function ChangeWizard({ subscription, onClose, onApplied }: { subscriptio
                       { value: 'change_quantity', label: 'Change the quantity' },
                       { value: 'add_addon', label: 'Add an add-on' },
                       ...(addons.length ? [{ value: 'remove_addon', label: 'Remove an add-on' }] : []),
+                      { value: 'set_discount', label: "Give, change or end an item's discount" },
                     ]}
                   />
-                  {v.type !== 'add_addon' ? <SelectInput path="itemId" label={v.type === 'remove_addon' ? 'Add-on' : 'Item'} options={itemOptions} /> : <Box />}
+                  {v.type !== 'add_addon' ? <SelectInput path="itemId" label={v.type === 'remove_addon' ? 'Add-on' : 'Item'} options={itemOptions} onValueChange={setItem} /> : <Box />}
                   {(v.type === 'change_plan' || v.type === 'add_addon') && (
                     <CodePicker path="planId" label={v.type === 'add_addon' ? 'Add-on plan' : 'New plan'} options={planOptions} renderCode={false} required helperText={v.type === 'add_addon' ? `Plans billed ${s.intervalMonths === 1 ? 'monthly' : `every ${s.intervalMonths} months`} with a ${s.currency} price` : `Plans with a ${s.currency} price; one billed at another interval switches the subscription at the period end (every recurring item must move with it)`} />
                   )}
-                  {v.type !== 'remove_addon' && (
+                  {(v.type === 'set_discount' || v.type === 'add_addon') && (
+                    <TextInput
+                      path="discountPercent"
+                      label="Discount"
+                      inputMode="decimal"
+                      placeholder="None"
+                      endAdornment={<InputAdornment position="end">%</InputAdornment>}
+                      helperText={v.type === 'set_discount' ? (item?.discount ? `Now ${item.discount.percent}% off; empty ends it` : 'Percent off every line of the item') : 'Optional: percent off the add-on'}
+                    />
+                  )}
+                  {(v.type === 'set_discount' || v.type === 'add_addon') && <TextInput path="discountReason" label="Discount reason" placeholder={v.discountPercent.trim() ? `Discount ${v.discountPercent.trim()}%` : ''} helperText="Printed with the discount" />}
+                  {v.type !== 'remove_addon' && v.type !== 'set_discount' && (
                     <TextInput
                       path="quantity"
                       label={v.type === 'change_plan' ? 'Quantity (optional)' : 'Quantity'}

@@ -1,5 +1,5 @@
 /**
- * Create a subscription in a drawer: customer, base plan and add-ons with quantities, start date, billing anchor day,
+ * Create a subscription in a drawer: customer, base plan and add-ons with quantities and discounts, start date, billing anchor day,
  * trial, contract term with auto-renewal and uplift, proration, and the customer's PO number.
  */
 import AddIcon from '@mui/icons-material/Add';
@@ -22,7 +22,7 @@ import { toast } from '../../components/toasts';
 import { useSave } from '../../components/useSave';
 import { pricesSummary } from '../catalog/pricing/PriceEditor';
 import {
-  BUNDLE_PREFIX, type Bundle, bundleIdOf, checkSubscription, type ItemValues, itemsSummary, newSubscriptionValues, type Plan, planMonths, PRORATION_INVOICING_OPTIONS, PRORATION_OPTIONS, type Subscription,
+  BUNDLE_PREFIX, type Bundle, bundleIdOf, checkSubscription, type ItemValues, itemsSummary, newItemValues, newSubscriptionValues, type Plan, planMonths, PRORATION_INVOICING_OPTIONS, PRORATION_OPTIONS, type Subscription,
   type SubscriptionValues, TERM_OPTIONS, toCreateInput, intervalText,
 } from './model';
 
@@ -57,7 +57,7 @@ function ItemsEditor({ plans, bundles, currency }: { plans: Plan[]; bundles: Bun
       title="Plans"
       description="The first plan (or bundle) is the base; more items are add-ons that can be removed later. A bundle is billed as one item at the bundle price."
       action={
-        <Button size="small" startIcon={<AddIcon />} onClick={() => set([...items, { planId: '', quantity: '1' }])} data-testid="item-add">
+        <Button size="small" startIcon={<AddIcon />} onClick={() => set([...items, newItemValues()])} data-testid="item-add">
           Add add-on
         </Button>
       }
@@ -68,9 +68,10 @@ function ItemsEditor({ plans, bundles, currency }: { plans: Plan[]; bundles: Bun
           const bundle = bundleOf(it.planId);
           return (
             <Box key={i} data-testid={`item-row-${i}`}>
-              <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 120px 36px', gap: 1.25, alignItems: 'start' }}>
+              <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 110px 110px 36px', gap: 1.25, alignItems: 'start' }}>
                 <CodePicker path={`items.${i}.planId`} label={i === 0 ? 'Base plan or bundle' : `Add-on ${i}`} options={options} renderCode={false} required />
                 <TextInput path={`items.${i}.quantity`} label="Quantity" inputMode="decimal" required />
+                <TextInput path={`items.${i}.discountPercent`} label="Discount" inputMode="decimal" placeholder="None" endAdornment={<InputAdornment position="end">%</InputAdornment>} />
                 {i > 0 ? (
                   <Tooltip title="Remove add-on">
                     <IconButton aria-label={`Remove add-on ${i}`} onClick={() => set(items.filter((_x, j) => j !== i))} sx={{ mt: 0.25 }} data-testid={`item-remove-${i}`}>
@@ -81,6 +82,13 @@ function ItemsEditor({ plans, bundles, currency }: { plans: Plan[]; bundles: Bun
                   <Box />
                 )}
               </Box>
+              {!!(it.discountPercent ?? '').trim() && (
+                <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 180px 36px', gap: 1.25, alignItems: 'start', mt: 1.25 }} data-testid={`item-discount-${i}`}>
+                  <TextInput path={`items.${i}.discountReason`} label="Discount reason" placeholder={`Discount ${(it.discountPercent ?? '').trim()}%`} helperText="Printed with the discount on every invoice line" />
+                  <DateInput path={`items.${i}.discountUntil`} label="Discount ends" helperText="Empty: no end" />
+                  <Box />
+                </Box>
+              )}
               {bundle && (
                 <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 0.5, ml: 0.25 }} data-testid={`item-bundle-${i}`}>
                   {bundle.label}

@@ -117,6 +117,7 @@ function ItemsCard({ s, bundleNames, onChanged }: { s: Subscription; bundleNames
             <TableCell>Plan</TableCell>
             <TableCell>Kind</TableCell>
             <TableCell align="right">Quantity</TableCell>
+            <TableCell>Discount</TableCell>
             <TableCell>Billed</TableCell>
             <TableCell>From – to</TableCell>
             <TableCell>State</TableCell>
@@ -142,6 +143,20 @@ function ItemsCard({ s, bundleNames, onChanged }: { s: Subscription; bundleNames
               <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>
                 {i.kind === 'usage' ? '—' : formatQuantity(i.quantity)}
               </TableCell>
+              <TableCell data-testid="subscription-item-discount">
+                {i.discount ? (
+                  <>
+                    <Typography variant="body2" sx={{ fontVariantNumeric: 'tabular-nums' }}>{`${i.discount.percent}% off`}</Typography>
+                    {i.discount.reason !== `Discount ${i.discount.percent}%` && (
+                      <Typography variant="caption" color="text.secondary">
+                        {i.discount.reason}
+                      </Typography>
+                    )}
+                  </>
+                ) : (
+                  '—'
+                )}
+              </TableCell>
               <TableCell>{i.kind === 'usage' || i.timing === 'arrears' ? 'In arrears' : 'In advance'}</TableCell>
               <TableCell sx={{ whiteSpace: 'nowrap' }}>{i.endDate ? formatPeriod(i.startDate ?? s.startDate, i.endDate) : `from ${i.startDate ?? s.startDate}`}</TableCell>
               <TableCell>{i.active ? <StatusChip label="Current" tone="green" /> : i.endDate && i.endDate <= serverToday() ? <StatusChip label="Ended" tone="grey" /> : <StatusChip label="Scheduled" tone="blue" />}</TableCell>
@@ -166,6 +181,7 @@ function ItemsCard({ s, bundleNames, onChanged }: { s: Subscription; bundleNames
               From <strong>{c.effectiveDate}</strong>: {changedName(c.itemId)}
               {c.planCode ? ` → plan ${c.planCode}` : ''}
               {c.quantity ? ` · quantity ${formatQuantity(c.quantity)}` : ''}
+              {c.discountPercent !== null ? (c.discountPercent === '0' ? ' · discount ends' : ` · ${c.discountPercent}% discount${c.discountReason ? ` (${c.discountReason})` : ''}`) : ''}
             </Alert>
           ))}
           {s.pauses.map((p) => (

@@ -72,7 +72,14 @@ export interface ItemValues {
   /** A plan id, or `bundle:<bundle id>` for a bundle sold as one item. */
   planId: string;
   quantity: string;
+  /** A percent off the item's lines ('' = none), its printed reason and an optional end day. */
+  discountPercent?: string;
+  discountReason?: string;
+  discountUntil?: string;
 }
+
+/** A new item row of the form. */
+export const newItemValues = (): ItemValues => ({ planId: '', quantity: '1', discountPercent: '', discountReason: '', discountUntil: '' });
 
 export interface SubscriptionValues {
   customerId: string;
@@ -94,7 +101,7 @@ export interface SubscriptionValues {
 }
 
 export const newSubscriptionValues = (customerId = ''): SubscriptionValues => ({
-  customerId, currency: '', items: [{ planId: '', quantity: '1' }], startDate: '', billingAnchorDay: '', trialDays: '', trialEndAction: 'convert',
+  customerId, currency: '', items: [newItemValues()], startDate: '', billingAnchorDay: '', trialDays: '', trialEndAction: 'convert',
   termMonths: 'open', autoRenew: true, renewalUpliftPct: '0', noticeDays: '0', prorationPolicy: 'day', prorationInvoicing: 'next_invoice',
   poNumber: '', buyerReference: '', notes: '',
 });
@@ -108,6 +115,11 @@ export function checkSubscription(v: SubscriptionValues): FieldErrors {
   v.items.forEach((it, i) => {
     if (!it.planId) e[`items.${i}.planId`] = 'is required';
     if (!DEC.test(it.quantity.trim())) e[`items.${i}.quantity`] = 'must be a number such as 1 or 2.5';
+    const d = (it.discountPercent ?? '').trim();
+    if (d && (!DEC.test(d) || Number(d) <= 0 || Number(d) > 100)) e[`items.${i}.discountPercent`] = 'must be a percentage above 0, at most 100';
+    if (!d && (it.discountReason ?? '').trim()) e[`items.${i}.discountPercent`] = 'is required with a reason';
+    if (!d && it.discountUntil) e[`items.${i}.discountPercent`] = 'is required with an end date';
+    if (d && it.discountUntil && v.startDate && it.discountUntil <= v.startDate) e[`items.${i}.discountUntil`] = 'must be after the start date';
   });
   const day = v.billingAnchorDay.trim();
   if (day && (!INT.test(day) || Number(day) < 1 || Number(day) > 31)) e.billingAnchorDay = 'must be a day from 1 to 31';
@@ -126,7 +138,11 @@ export function toCreateInput(v: SubscriptionValues): OpInput<'subscriptions.cre
     ...(v.billingAnchorDay.trim() ? { billingAnchorDay: Number(v.billingAnchorDay.trim()) } : {}),
     items: v.items.map((it, i) => {
       const bundleId = bundleIdOf(it.planId);
-      return { ...(bundleId ? { bundleId } : { planId: it.planId }), quantity: it.quantity.trim(), addon: i > 0 };
+      const d = (it.discountPercent ?? '').trim();
+      const discount = d
+        ? { discountPercent: d, ...((it.discountReason ?? '').trim() ? { discountReason: it.discountReason!.trim() } : {}), ...(it.discountUntil ? { discountUntil: it.discountUntil } : {}) }
+        : {};
+      return { ...(bundleId ? { bundleId } : { planId: it.planId }), quantity: it.quantity.trim(), addon: i > 0, ...discount };
     }),
     ...(v.trialDays.trim() ? { trialDays: Number(v.trialDays.trim()) } : {}),
     trialEndAction: v.trialEndAction,
