@@ -83,8 +83,11 @@ describe.skipIf(!chromiumPath)('item discounts in the browser', () => {
     await page.getByTestId('change-preview').waitFor();
     expect(await page.getByTestId('change-classification').textContent()).toBe('Downgrade');
     expect(await page.getByTestId('change-period-after').textContent()).toBe('EUR 171.50');
-    // the next invoice is March's, still at 20%; the wizard shows its discount column
-    expect(await page.getByTestId('change-next-invoice').textContent()).toContain('-49.00');
+    // today's run bills March at 20%; the next invoice is April's at 30%: 245.00 − 73.50 = 171.50
+    const next = await page.getByTestId('change-next-invoice').textContent();
+    expect(next).toContain('Next invoice · 2027-04-01');
+    expect(next).toContain('-73.50');
+    expect(next).not.toContain('2027-03-01 – 2027-03-31');
     await screenshot(page, 'e2e-discount-change.png');
     await page.getByTestId('change-apply').click();
     await page.getByTestId('change-wizard').waitFor({ state: 'detached' });

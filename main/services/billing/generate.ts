@@ -199,7 +199,13 @@ export function previewChange(
   }
   let nextInvoice: InvoicePreview | null = null;
   if (nextDate) {
-    const existing = immediate ? [...pa.existing, ...pa.result.lines] : pa.existing;
+    let existing = immediate ? [...pa.existing, ...pa.result.lines] : pa.existing;
+    const stored = before.sub.next_billing_date;
+    if (!immediate && stored !== null && stored <= o.today && nextDate > o.today) {
+      // today's run has not billed yet: it bills what is due today (before the change takes effect), so the next
+      // invoice the change affects starts after those lines
+      existing = [...existing, ...propose(db, after, o.today, { billFrom, existing }).result.lines];
+    }
     const pn = propose(db, after, nextDate, { billFrom, existing });
     if (pn.result.lines.length) nextInvoice = invoicePreviewOf(db, after, pn.result.lines, nextDate, o.settings);
     else if (pn.result.nextDate) {

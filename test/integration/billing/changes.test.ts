@@ -77,6 +77,24 @@ describe('upgrade and downgrade mid-cycle with day proration', () => {
     expect(docs.at(-1)!.netMinor).toBe(1000);
   });
 
+  it('a change at the period end made on a billing day before the run: the next invoice shown is the first one on the new terms', async () => {
+    w = await world('2026-06-01');
+    const c = await w.customer();
+    const s = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans['BASIC-M']! }] });
+    // June is due today but not billed yet; the upgrade takes effect on July 1
+    const input = { subscriptionId: s.id, when: 'period_end' as const, actions: [{ type: 'change_plan' as const, itemId: s.items[0]!.id, planId: w.plans['PRO-M']! }] };
+    const p = await w.b.call('subscriptions.previewChange', input);
+    expect(p.effectiveDate).toBe('2026-07-01');
+    expect(p.nextInvoice!.date).toBe('2026-07-01');
+    expect(previewView(p.nextInvoice)).toEqual(['charge 2026-07-01→2026-08-01 6000']);
+    await w.b.call('subscriptions.applyChange', input);
+    await w.runOn('2026-06-01');
+    await w.runOn('2026-07-01');
+    const docs = await w.docs(s.id);
+    expect(docs.map((d) => d.netMinor)).toEqual([3000, 6000]);
+    sameDoc(p.nextInvoice!, docs[1]!);
+  });
+
   it('with proration policy none a change takes effect at the next period start', async () => {
     w = await world('2026-06-01');
     const c = await w.customer();
