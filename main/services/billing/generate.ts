@@ -50,13 +50,15 @@ export interface BillOutcome {
   unresolved: string[];
   /** Set when the invoice was finalized at once (finalizeNow). */
   finalized: Finalized | null;
+  /** Scheduled terms took effect since the subscription was last looked at (the ERP must learn them). */
+  termsChanged: boolean;
 }
 
 /** The billing run's work for one subscription (inside the batch transaction). */
 export function billSubscription(ctx: BillContext, s: SubState): BillOutcome {
   const { db, nowIso, targetDate: T, settings } = ctx;
   const loaded = { ...s.sub };
-  catchUpLifecycle(db, s, T, nowIso);
+  const termsChanged = catchUpLifecycle(db, s, T, nowIso);
   const p = propose(db, s, T, { rounding: undefined, ...(ctx.batch ? { batch: ctx.batch } : {}) });
   const lines = p.result.lines;
   let invoiceId: string | null = null;
@@ -85,6 +87,7 @@ export function billSubscription(ctx: BillContext, s: SubState): BillOutcome {
     : null;
   return {
     finalized,
+    termsChanged,
     lines: lines.length,
     invoiceId,
     amountMinor: lines.reduce((a, l) => a + l.amountMinor, 0),

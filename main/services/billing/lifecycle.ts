@@ -39,11 +39,14 @@ const baseOf = (s: SubscriptionStatus): BaseStatus => (s === 'past_due' ? 'activ
 /**
  * Records what took effect in (status_checked_through, through]: state transitions, renewals, scheduled changes.
  * Updates s.sub (status, current_term_end, status_checked_through) in memory; the caller saves the row.
+ * Returns true when scheduled terms took effect (a change — quantity, plan, discount, interval switch — or an add-on
+ * starting or ending): what the ERP was told when they were scheduled is then out of date.
  */
-export function catchUpLifecycle(db: Db, s: SubState, through: IsoDate, atIso: string): void {
+export function catchUpLifecycle(db: Db, s: SubState, through: IsoDate, atIso: string): boolean {
   const sub = s.sub;
   const after = sub.status_checked_through ?? addDays(sub.start_date, -1);
-  if (through <= after) return;
+  if (through <= after) return false;
+  let termsChanged = false;
   let prev = baseOf(sub.status);
   const renewals = new Set<IsoDate>();
   if (sub.term_end && sub.term_months && sub.auto_renew) {
@@ -65,17 +68,27 @@ export function catchUpLifecycle(db: Db, s: SubState, through: IsoDate, atIso: s
     }
     for (const c of s.changes) {
       if (c.effective_date === d && c.created_at.slice(0, 10) < d) {
-        writeTimeline(db, sub.id, atIso, d, 'change_effective', now, now, { changeId: c.id, itemId: c.item_id, quantity: c.quantity, planId: c.plan_id });
+        writeTimeline(db, sub.id, atIso, d, 'change_effective', now, now, {
+          changeId: c.id, itemId: c.item_id, quantity: c.quantity, planId: c.plan_id, ...(c.discount_percent !== null ? { discountPercent: c.discount_percent } : {}),
+        });
+        termsChanged = true;
       }
     }
     for (const i of s.items) {
-      if (i.start_date === d && i.created_at.slice(0, 10) < d) writeTimeline(db, sub.id, atIso, d, 'addon_started', now, now, { itemId: i.id, planId: i.plan_id });
-      if (i.end_date === d) writeTimeline(db, sub.id, atIso, d, 'addon_ended', now, now, { itemId: i.id, planId: i.plan_id });
+      if (i.start_date === d && i.created_at.slice(0, 10) < d) {
+        writeTimeline(db, sub.id, atIso, d, 'addon_started', now, now, { itemId: i.id, planId: i.plan_id });
+        termsChanged = true;
+      }
+      if (i.end_date === d) {
+        writeTimeline(db, sub.id, atIso, d, 'addon_ended', now, now, { itemId: i.id, planId: i.plan_id });
+        termsChanged = true;
+      }
     }
   }
   sub.status = prev === 'active' && sub.status === 'past_due' ? 'past_due' : prev;
   sub.current_term_end = currentTermEnd(sub, through);
   sub.status_checked_through = through;
+  return termsChanged;
 }
 
 /** Sets the state as of `today` after a change made by an operation, recording the transition as `event`. */

@@ -29,6 +29,8 @@ import { refreshDunning } from './lifecycle';
 import { issueReminder, remindersDue } from './dunning';
 import { numberingCache } from '../numbering';
 import { batchLookups, loadStates, type SubRow } from './state';
+import { enqueueOutbox } from '../../sync/outbox';
+import { toSubscription } from './subscriptions';
 
 export interface RunRow {
   id: string;
@@ -199,6 +201,9 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
        * savepoint per subscription (careful = true), so the failing one is logged and skipped and the others billed.
        * Both attempts bill as of the run's fixed timestamp: the result is the same.
        */
+      // A scheduled change (or add-on start / end) took effect: the ERP learns the terms now in force.
+      const termsTookEffect = (id: string, s: Parameters<typeof billSubscription>[1]) =>
+        enqueueOutbox(db, runAt, { aggregateType: 'subscription', aggregateId: id, eventType: 'subscription.changed', payload: toSubscription(db, s, T) });
       const billBatch = (batch: readonly string[], careful: boolean) => db.transaction(() => {
         const states = loadStates(db, batch);
         const bctx: BillContext = { ...ctx, batch: batchLookups(db, states.values(), { cacheCounters: !careful }) };
@@ -208,7 +213,12 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
           counters.processed++;
           const sub = s.sub;
           try {
-            const r = careful ? db.transaction(() => billSubscription(bctx, s))() : billSubscription(bctx, s);
+            const r = careful ? db.transaction(() => {
+              const o = billSubscription(bctx, s);
+              if (o.termsChanged) termsTookEffect(id, s);
+              return o;
+            })() : billSubscription(bctx, s);
+            if (!careful && r.termsChanged) termsTookEffect(id, s);
             if (r.lines > 0) {
               counters.billed++;
               counters.lines_created += r.lines;

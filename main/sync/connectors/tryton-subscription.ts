@@ -9,7 +9,7 @@
  *                      one monthly rule with interval N)
  *   lines            = one per recurring item: service = sale.subscription.service of the item's product
  *                      (product.product by code = SKU; the service is created when missing), quantity,
- *                      unit price (the item's own flat/per-unit price, else the Tryton product's list price),
+ *                      unit price (the item's own flat/per-unit price less its discount, else the Tryton product's list price),
  *                      start/end dates of the item. Usage (metered) items are not pushed: Cadence bills them.
  *
  * Tryton only lets a subscription be edited in state 'draft'. A change to a quoted/running subscription therefore
@@ -58,12 +58,15 @@ export interface TrytonSubscriptionValues {
 
 export const subscriptionReference = (id: string): string => `Cadence ${id}`;
 
+/** The item's own unit price, less its discount in force; null = Tryton's list price. */
 function itemPrice(i: SubscriptionItem): string | null {
   const m = i.model;
   if (!m) return null;
-  if (m.type === 'per_unit') return m.unitPrice;
-  if (m.type === 'flat') return dec(m.price).div(dec(i.quantity).isZero() ? 1 : dec(i.quantity)).toString();
-  return null;
+  let price: string;
+  if (m.type === 'per_unit') price = m.unitPrice;
+  else if (m.type === 'flat') price = dec(m.price).div(dec(i.quantity).isZero() ? 1 : dec(i.quantity)).toString();
+  else return null;
+  return i.discount ? dec(price).times(dec(100).minus(dec(i.discount.percent))).div(100).toString() : price;
 }
 
 /** The Tryton view of a Cadence subscription (pure). */

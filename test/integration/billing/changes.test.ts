@@ -95,6 +95,27 @@ describe('upgrade and downgrade mid-cycle with day proration', () => {
     sameDoc(p.nextInvoice!, docs[1]!);
   });
 
+  it('when a scheduled change takes effect, the billing run tells the ERP the terms now in force (outbox, same transaction)', async () => {
+    w = await world('2026-06-01');
+    const c = await w.customer();
+    const s = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans['SEAT-M']!, quantity: '3' }] });
+    await w.runOn('2026-06-01');
+    await w.b.call('subscriptions.applyChange', { subscriptionId: s.id, when: 'period_end', actions: [{ type: 'change_quantity', itemId: s.items[0]!.id, quantity: '8' }] });
+    const events = async () => (await w.b.call('sync.outbox', { aggregateType: 'subscription', limit: 100 })).filter((e) => e.aggregateId === s.id);
+    // scheduled: the ERP was told the quantity in force today (3), with the change listed
+    const scheduled = (await events())[0]!.payload as { items: { quantity: string }[]; scheduledChanges: unknown[] };
+    expect(scheduled.items[0]!.quantity).toBe('3');
+    expect(scheduled.scheduledChanges).toHaveLength(1);
+    await w.runOn('2026-06-15'); // nothing took effect
+    expect(await events()).toHaveLength(2);
+    await w.runOn('2026-07-01');
+    const all = await events();
+    expect(all.map((e) => e.eventType)).toEqual(['subscription.changed', 'subscription.changed', 'subscription.created']);
+    const now = all[0]!.payload as { items: { quantity: string }[]; scheduledChanges: unknown[] };
+    expect(now.items[0]!.quantity).toBe('8');
+    expect(now.scheduledChanges).toEqual([]);
+  });
+
   it('with proration policy none a change takes effect at the next period start', async () => {
     w = await world('2026-06-01');
     const c = await w.customer();
