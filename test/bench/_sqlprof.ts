@@ -1,3 +1,9 @@
+/**
+ * Profiling aid (not a bench): seeds the billing bench's store, runs ONE billing run inline with every SQL statement
+ * timed (count and milliseconds per statement text), then the raw-insert baseline of the bench on the same rows.
+ * `node --import tsx test/bench/_sqlprof.ts` (BENCH_SUBSCRIPTIONS=N, default 10,000). The per-statement wrapper
+ * itself costs time: compare the shares, not the total.
+ */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
