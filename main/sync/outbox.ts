@@ -43,7 +43,31 @@ interface RawOutboxRow {
   parked_at?: string | null;
 }
 
-export function mapOutboxRow(r: RawOutboxRow): OutboxRecord {
+/**
+ * Payloads rendered when read: an event about an immutable record (a finalized invoice or credit note: number, lines,
+ * totals and snapshots never change) stores only `{ "$render": name, ...event-time fields }` and its payload is
+ * built from the record whenever the row is read (sent, listed, retried) — the same snapshot, without writing the
+ * document a second time into the outbox. The row is still written in the transaction of the change. A renderer is
+ * registered by the module owning the record.
+ */
+export type PayloadRenderer = (raw: BetterSqlite3.Database, aggregateId: string, stored: Record<string, unknown>) => unknown;
+const renderers = new Map<string, PayloadRenderer>();
+export function registerPayloadRenderer(name: string, render: PayloadRenderer): void {
+  renderers.set(name, render);
+}
+/** The stored form of a rendered payload. */
+export const renderedPayload = (name: string, fields: Record<string, unknown> = {}) => ({ $render: name, ...fields });
+
+function payloadOf(raw: BetterSqlite3.Database, r: RawOutboxRow): unknown {
+  const p = JSON.parse(r.payload) as unknown;
+  if (p === null || typeof p !== 'object' || !('$render' in p)) return p;
+  const stored = p as Record<string, unknown>;
+  const render = renderers.get(String(stored.$render));
+  if (!render) throw new Error(`outbox row ${r.id}: no payload renderer "${String(stored.$render)}" is registered`);
+  return render(raw, r.aggregate_id, stored);
+}
+
+export function mapOutboxRow(r: RawOutboxRow, raw: BetterSqlite3.Database): OutboxRecord {
   return {
     id: r.id,
     idempotencyKey: r.idempotency_key,
@@ -51,7 +75,7 @@ export function mapOutboxRow(r: RawOutboxRow): OutboxRecord {
     aggregateId: r.aggregate_id,
     aggregateSeq: r.aggregate_seq,
     eventType: r.event_type,
-    payload: JSON.parse(r.payload) as unknown,
+    payload: payloadOf(raw, r),
     status: r.status,
     attempts: r.attempts,
     nextAttemptAt: r.next_attempt_at,
@@ -153,12 +177,12 @@ export function enqueueOutbox(raw: BetterSqlite3.Database, clockNowIso: string, 
 // ---------------------------------------------------------------- reading
 export function getOutboxRow(raw: BetterSqlite3.Database, id: string): OutboxRecord | null {
   const r = stmt(raw, 'byId').get(id) as RawOutboxRow | undefined;
-  return r ? mapOutboxRow(r) : null;
+  return r ? mapOutboxRow(r, raw) : null;
 }
 
 /** Rows the sender may push now (see SQL.sendable). */
 export function selectSendable(raw: BetterSqlite3.Database, nowIso: string, limit: number): OutboxRecord[] {
-  return (stmt(raw, 'sendable').all(nowIso, limit) as RawOutboxRow[]).map(mapOutboxRow);
+  return (stmt(raw, 'sendable').all(nowIso, limit) as RawOutboxRow[]).map((r) => mapOutboxRow(r, raw));
 }
 
 /** When the next unblocked pending row becomes due: null = nothing to send; '' = due now (never attempted). */
@@ -176,7 +200,7 @@ export function outboxCounts(raw: BetterSqlite3.Database): OutboxCounts {
 }
 
 export function listParked(raw: BetterSqlite3.Database, limit = 500): OutboxRecord[] {
-  return (stmt(raw, 'parked').all(limit) as RawOutboxRow[]).map(mapOutboxRow);
+  return (stmt(raw, 'parked').all(limit) as RawOutboxRow[]).map((r) => mapOutboxRow(r, raw));
 }
 
 // ---------------------------------------------------------------- sender bookkeeping

@@ -15,7 +15,7 @@ import type { TaxBreakdownEntry, TaxCategoryCode } from '../../../shared/domain/
 import { AppError } from '../../../shared/api/errors';
 import type { BillingSettings } from '../../../shared/api/ops/billing';
 import { newId } from '../../platform/ids';
-import { enqueueOutbox } from '../../sync/outbox';
+import { enqueueOutbox, registerPayloadRenderer, renderedPayload } from '../../sync/outbox';
 import { takeNumber, type NumberingCache } from '../numbering';
 import { json, parseJson, readAllSettings, st, type Db } from './db';
 import { refreshDunningById } from './lifecycle';
@@ -417,6 +417,17 @@ export interface Finalized {
 
 const ERP_TAX_CATEGORY: Partial<Record<string, string>> = { AE: 'reverse_charge', E: 'exempt', G: 'export', K: 'intra_community', O: 'not_subject', Z: 'zero' };
 
+/**
+ * invoice.finalized / credit_note.finalized rows store { $render: 'document', status }: the payload is the document
+ * as finalized (number, lines, totals, snapshots are immutable), with the status it had at the event.
+ */
+const DOCUMENT_PAYLOAD = 'document';
+registerPayloadRenderer(DOCUMENT_PAYLOAD, (raw, id, stored) => {
+  const inv = mustInvoice(raw, id);
+  const number = parseJson<{ number?: string } | null>(inv.customer_snapshot, null)?.number;
+  return { ...invoicePayload(raw, inv, linesOf(raw, id), number ? { customerNumber: number } : {}), status: stored.status ?? inv.status };
+});
+
 /** The outbox payload of a finalized invoice / credit note (the ERP sync's shape, plus the document details). */
 export function invoicePayload(
   db: Db, inv: InvoiceRow, lines: readonly LineRow[], known: { customerNumber?: string; taxBreakdown?: TaxBreakdownEntry[]; notes?: string[] } = {},
@@ -565,11 +576,8 @@ export function finalizeInvoice(db: Db, invoiceId: string, nowIso: string, setti
     .run(kind, number, status, date, dueDate, span.start, span.end, totals.netMinor, totals.taxMinor, totals.grossMinor, taxBreakdown, notesJson,
       customerSnap, sellerSnap, preceding, nowIso, nowIso, invoiceId);
   if (kind === 'credit_note' && preceding) applyCredit(db, preceding, totals.grossMinor, nowIso);
-  // The stored rows as just written (no re-read): the draft row with the finalization's columns, the lines in position order.
-  const fin: InvoiceRow = finalLines ? finalRow() : mustInvoice(db, invoiceId);
-  const payloadLines = finalLines ? [...finalLines].sort((a, b) => a.position - b.position) : linesOf(db, invoiceId);
-  const payload = invoicePayload(db, fin, payloadLines, { customerNumber: customer.number, taxBreakdown: breakdown, notes });
-  enqueueOutbox(db, nowIso, { aggregateType: kind, aggregateId: invoiceId, eventType: `${kind}.finalized`, payload });
+  // The ERP's snapshot of the finalized document is rendered from it when the row is read (it never changes).
+  enqueueOutbox(db, nowIso, { aggregateType: kind, aggregateId: invoiceId, eventType: `${kind}.finalized`, payload: renderedPayload(DOCUMENT_PAYLOAD, { status }) });
   if (kind === 'credit_note' && preceding) refreshDunningById(db, invoiceRow(db, preceding)?.subscription_id ?? null, date, nowIso, settings.dunningGraceDays);
   return { id: invoiceId, kind, number, grossMinor: totals.grossMinor, status };
 }

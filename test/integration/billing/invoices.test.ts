@@ -8,15 +8,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { validateDocument, validateDocumentArithmetic } from '../../../shared/domain/documents';
 import { REVERSE_CHARGE_NOTE } from '../../../shared/domain/tax';
 import { invoiceDocumentOf } from '../../../main/services/billing/documents';
+import { getOutboxRow } from '../../../main/sync/outbox';
 import { at, lineView, months, world, type World } from './helpers';
 
 let w: World;
 afterEach(async () => w?.close());
 
+/** Outbox rows as the sender reads them (a finalized document's payload is rendered from the document). */
 const outbox = (w: World, type?: string) =>
-  (w.b.base.raw.prepare(`SELECT aggregate_type, aggregate_id, event_type, payload FROM outbox ${type ? 'WHERE aggregate_type = ?' : ''} ORDER BY rowid`).all(...(type ? [type] : [])) as {
-    aggregate_type: string; aggregate_id: string; event_type: string; payload: string;
-  }[]).map((r) => ({ type: r.aggregate_type, id: r.aggregate_id, event: r.event_type, payload: JSON.parse(r.payload) }));
+  (w.b.base.raw.prepare(`SELECT id FROM outbox ${type ? 'WHERE aggregate_type = ?' : ''} ORDER BY rowid`).all(...(type ? [type] : [])) as { id: string }[])
+    .map((r) => getOutboxRow(w.b.base.raw, r.id)!)
+    .map((r) => ({ type: r.aggregateType, id: r.aggregateId, event: r.eventType, payload: r.payload as Record<string, any> }));
 
 describe('tax', () => {
   it('reverse charge for a French business with a VAT id: AE 0 % with the legal note; exempt buyer: E', async () => {
@@ -183,6 +185,13 @@ describe('outbox and documents', () => {
     expect(subs[2]!.payload).toMatchObject({ id: s.id, cancelAt: '2026-02-01', items: [{ quantity: '4' }] });
     const inv = outbox(w, 'invoice')[0]!.payload;
     expect(Object.keys(inv)).toEqual(expect.arrayContaining(['id', 'number', 'kind', 'customerId', 'customerNumber', 'currency', 'issueDate', 'dueDate', 'lines', 'netMinor', 'taxMinor', 'grossMinor']));
+    // the row stores a reference to the finalized document (it never changes) with the event's status; a later payment
+    // or void does not change what the row says
+    const stored = w.b.base.raw.prepare(`SELECT payload FROM outbox WHERE aggregate_type = 'invoice'`).get() as { payload: string };
+    expect(JSON.parse(stored.payload)).toEqual({ $render: 'document', status: 'finalized' });
+    await w.b.call('payments.record', { invoiceId: inv.id, amountMinor: inv.grossMinor });
+    expect((await w.b.call('invoices.get', { id: inv.id })).status).toBe('paid');
+    expect(outbox(w, 'invoice')[0]!.payload).toEqual(inv);
     // a failing operation leaves no outbox row behind
     const before = outbox(w).length;
     await expect(w.b.call('subscriptions.cancel', { id: s.id, when: 'date', date: '2025-01-01' })).rejects.toBeTruthy();
