@@ -4,7 +4,7 @@
  * now" for changes and cancellations), and the previews (change preview, upcoming invoice, running usage).
  */
 import {
-  classifyChange, discountFactor, minDate, maxDate, type IsoDate, type ProposedLine, type SubscriptionSnapshot, type PricePoint,
+  classifyChange, discountFactor, minDate, maxDate, type IsoDate, type ItemDiscount, type ProposedLine, type SubscriptionSnapshot, type PricePoint,
 } from '../../../shared/domain/billing';
 import { Decimal, dec, decStr, toMinor } from '../../../shared/domain/money';
 import { priceCharge, type ChargeModel } from '../../../shared/domain/pricing';
@@ -155,6 +155,13 @@ const modelAt = (sched: readonly PricePoint[], date: IsoDate): ChargeModel | nul
   return best?.model ?? null;
 };
 
+/** An item's discount in force on `date` (its own, then its changes up to that date). */
+function discountAt(snap: SubscriptionSnapshot, itemId: string, date: IsoDate): ItemDiscount | null {
+  let d = snap.items.find((i) => i.id === itemId)?.discount ?? null;
+  for (const c of [...snap.changes].filter((c) => c.itemId === itemId && c.effectiveDate <= date && c.discount !== undefined).sort((a, b) => (a.effectiveDate < b.effectiveDate ? -1 : 1))) d = c.discount!;
+  return d;
+}
+
 /** Price of one whole period of the recurring items in force on `date`, net of their discounts (uplift not included). */
 export function periodAmount(snap: SubscriptionSnapshot, date: IsoDate): Decimal {
   let total = new Decimal(0);
@@ -274,7 +281,7 @@ export function currentUsage(db: Db, s: SubState, today: IsoDate) {
     let amountMinor = 0;
     if (model) {
       const r = priceCharge(model, { quantity: a.quantity, ...(a.transactions ? { transactions: a.transactions } : {}), currency: sub.currency });
-      amountMinor = toMinor(dec(r.preciseAmount).times(uplift), sub.currency);
+      amountMinor = toMinor(dec(r.preciseAmount).times(uplift).times(discountFactor(discountAt(p.snapshot, item.id, slot.start))), sub.currency);
     }
     out.push({
       itemId: item.id, metric: item.metric, aggregation: item.aggregation ?? 'sum', periodStart: from, periodEnd: to, quantity: decStr(dec(a.quantity)),

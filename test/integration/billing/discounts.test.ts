@@ -107,6 +107,24 @@ describe('item discounts', () => {
     expect(noneLeft.ok ? null : noneLeft.error.details?.fields?.[0]?.path).toBe('actions.0.percent');
   });
 
+  it('a metered item with a discount: the running usage is priced net of it, and so is the usage line in arrears', async () => {
+    w = await world('2026-03-01');
+    const c = await w.customer();
+    const s = await w.b.call('subscriptions.create', {
+      customerId: c, items: [{ planId: w.plans['BASIC-M']! }, { planId: w.plans['API-M']!, metric: 'api_calls', discountPercent: '25', discountReason: 'Volume commitment' }],
+    });
+    await w.runOn('2026-03-01');
+    w.clock.set(at('2026-03-10'));
+    await w.b.call('usage.record', { subscriptionItemId: s.items[1]!.id, quantity: '1000', timestamp: '2026-03-05T10:00:00Z', idempotencyKey: 'u-1' });
+    // 1,000 × 0.01 = 10.00, less 25% = 7.50
+    const cur = await w.b.call('subscriptions.currentUsage', { id: s.id });
+    expect(cur.items.map((u) => [u.quantity, u.amountMinor])).toEqual([['1000', 750]]);
+    await w.runOn('2026-04-01');
+    const apr = (await w.docs(s.id)).at(-1)!;
+    expect(view(apr)).toContain('usage 2026-03-01→2026-04-01 1000×0.01 −250 = 750 (Volume commitment)');
+    consistent(apr);
+  });
+
   it('an add-on with a discount; a credit note carries the line discount; ERP payload prices the net', async () => {
     w = await world('2026-03-01');
     const c = await w.customer();

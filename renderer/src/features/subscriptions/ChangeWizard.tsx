@@ -51,7 +51,7 @@ interface ChangeValues {
 const grid2 = { display: 'grid', gridTemplateColumns: 'repeat(2, minmax(0, 1fr))', columnGap: 2, rowGap: 2 } as const;
 const DEC = /^\d+(\.\d+)?$/;
 
-function check(v: ChangeValues, switchesInterval = false): FieldErrors {
+function check(v: ChangeValues, switchesInterval = false, hasDiscount = false): FieldErrors {
   const e: FieldErrors = {};
   if (v.type !== 'add_addon' && !v.itemId) e.itemId = 'is required';
   if ((v.type === 'change_plan' || v.type === 'add_addon') && !v.planId) e.planId = 'is required';
@@ -60,6 +60,7 @@ function check(v: ChangeValues, switchesInterval = false): FieldErrors {
   const d = v.discountPercent.trim();
   if ((v.type === 'set_discount' || v.type === 'add_addon') && d && (!DEC.test(d) || Number(d) <= 0 || Number(d) > 100)) e.discountPercent = 'must be a percentage above 0, at most 100';
   if (v.type === 'set_discount' && !d && v.discountReason.trim()) e.discountReason = 'a discount that ends has no reason';
+  if (v.type === 'set_discount' && !d && !hasDiscount) e.discountPercent = 'is required: the item has no discount to end';
   if (v.when === 'date' && !v.effectiveDate) e.effectiveDate = 'is required';
   if (v.when === 'now' && switchesInterval) e.when = 'a switch to another billing interval takes effect at a period end';
   return e;
@@ -190,7 +191,7 @@ export function ChangeWizard({ subscription, onClose, onApplied }: { subscriptio
 
   const chosenPlan = plans.find((p) => p.id === v.planId);
   const runPreview = () =>
-    save.run(check(v, v.type === 'change_plan' && !!chosenPlan && planMonths(chosenPlan) !== s.intervalMonths), async () => {
+    save.run(check(v, v.type === 'change_plan' && !!chosenPlan && planMonths(chosenPlan) !== s.intervalMonths, !!item?.discount), async () => {
       setPreview(await invoke('subscriptions.previewChange', toInput(s, v)));
     });
   const apply = () =>
