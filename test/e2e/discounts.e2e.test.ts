@@ -49,10 +49,10 @@ describe.skipIf(!chromiumPath)('item discounts in the browser', () => {
     await pick(page, 'customerId', 'Nordwind');
     await pick(page, 'items.0.planId', 'Fleet monthly');
     await fill(page, 'items.0.quantity', '5');
-    await fill(page, 'items.0.discountPercent', '120');
+    await fill(page, 'items.0.discount', '120');
     await page.getByTestId('subscription-save').click();
-    await expect.poll(() => page.getByTestId('field-items.0.discountPercent-error').textContent()).toMatch(/at most 100/);
-    await fill(page, 'items.0.discountPercent', '20');
+    await expect.poll(() => page.getByTestId('field-items.0.discount-error').textContent()).toMatch(/at most 100/);
+    await fill(page, 'items.0.discount', '20');
     await page.getByTestId('item-discount-0').waitFor();
     await fill(page, 'items.0.discountReason', 'Framework agreement');
     await fill(page, 'items.0.discountUntil', '2027-06-01');
@@ -76,8 +76,8 @@ describe.skipIf(!chromiumPath)('item discounts in the browser', () => {
     await page.getByTestId('change-wizard').waitFor();
     await choose(page, 'type', 'set_discount');
     // starts from the discount in force
-    await expect.poll(() => page.locator('[data-testid="field-discountPercent"] input').inputValue()).toBe('20');
-    await fill(page, 'discountPercent', '30');
+    await expect.poll(() => page.locator('[data-testid="field-discount"] input').inputValue()).toBe('20');
+    await fill(page, 'discount', '30');
     await choose(page, 'when', 'period_end');
     await page.getByTestId('change-preview-button').click();
     await page.getByTestId('change-preview').waitFor();
@@ -91,7 +91,28 @@ describe.skipIf(!chromiumPath)('item discounts in the browser', () => {
     await screenshot(page, 'e2e-discount-change.png');
     await page.getByTestId('change-apply').click();
     await page.getByTestId('change-wizard').waitFor({ state: 'detached' });
-    await expect.poll(() => page.getByTestId('subscription-items').textContent()).toContain('From 2027-04-01: Fleet monthly · 30% discount (Framework agreement)');
+    await expect.poll(() => page.getByTestId('subscription-items').textContent()).toContain('From 2027-04-01: Fleet monthly · discount 30% off (Framework agreement)');
+    expectNoErrors();
+  });
+
+  it('previews a fixed amount off each period instead (EUR / period), without applying it', async () => {
+    await page.getByTestId('subscription-change').click();
+    await page.getByTestId('change-wizard').waitFor();
+    await choose(page, 'type', 'set_discount');
+    await fill(page, 'discount', '40');
+    await choose(page, 'discountKind', 'amount');
+    await choose(page, 'when', 'period_end');
+    await page.getByTestId('change-preview-button').click();
+    await page.getByTestId('change-preview').waitFor();
+    // 5 × 49.00 = 245.00 less 40.00 = 205.00 a period (from 196.00 today): an upgrade by price
+    expect(await page.getByTestId('change-period-after').textContent()).toBe('EUR 205.00');
+    expect(await page.getByTestId('change-classification').textContent()).toBe('Upgrade');
+    // the reason in force is kept unless edited
+    const next = await page.getByTestId('change-next-invoice').textContent();
+    expect(next).toContain('Framework agreement');
+    expect(next).toContain('-40.00');
+    await page.getByTestId('change-cancel').click();
+    await page.getByTestId('change-wizard').waitFor({ state: 'detached' });
     expectNoErrors();
   });
 

@@ -11,5 +11,6 @@ import { ListIndexes1764000000009 } from './0009-list-indexes';
 import { DunningReminders1764000000010 } from './0010-dunning-reminders';
 import { IntervalChanges1764000000011 } from './0011-interval-changes';
 import { ItemDiscounts1764000000012 } from './0012-item-discounts';
+import { DiscountAmounts1764000000013 } from './0013-discount-amounts';
 
-export const MIGRATIONS = [Initial1764000000001, Sync1764000000002, Pricing1764000000003, Billing1764000000004, Exports1764000000005, Orders1764000000006, Pull1764000000007, BundleItems1764000000008, ListIndexes1764000000009, DunningReminders1764000000010, IntervalChanges1764000000011, ItemDiscounts1764000000012];
+export const MIGRATIONS = [Initial1764000000001, Sync1764000000002, Pricing1764000000003, Billing1764000000004, Exports1764000000005, Orders1764000000006, Pull1764000000007, BundleItems1764000000008, ListIndexes1764000000009, DunningReminders1764000000010, IntervalChanges1764000000011, ItemDiscounts1764000000012, DiscountAmounts1764000000013];

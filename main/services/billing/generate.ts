@@ -4,7 +4,7 @@
  * now" for changes and cancellations), and the previews (change preview, upcoming invoice, running usage).
  */
 import {
-  classifyChange, discountFactor, minDate, maxDate, type IsoDate, type ItemDiscount, type ProposedLine, type SubscriptionSnapshot, type PricePoint,
+  classifyChange, daysBetween, discounted, minDate, maxDate, type IsoDate, type ItemDiscount, type ProposedLine, type SubscriptionSnapshot, type PricePoint,
 } from '../../../shared/domain/billing';
 import { Decimal, dec, decStr, toMinor } from '../../../shared/domain/money';
 import { priceCharge, type ChargeModel } from '../../../shared/domain/pricing';
@@ -179,7 +179,7 @@ export function periodAmount(snap: SubscriptionSnapshot, date: IsoDate): Decimal
     }
     const model = modelAt(sched, date) ?? modelAt(sched, snap.startDate);
     if (!model) continue;
-    total = total.plus(dec(priceCharge(model, { quantity, currency: snap.currency }).preciseAmount).times(discountFactor(discount)));
+    total = total.plus(discounted(dec(priceCharge(model, { quantity, currency: snap.currency }).preciseAmount), discount));
   }
   return total;
 }
@@ -281,7 +281,8 @@ export function currentUsage(db: Db, s: SubState, today: IsoDate) {
     let amountMinor = 0;
     if (model) {
       const r = priceCharge(model, { quantity: a.quantity, ...(a.transactions ? { transactions: a.transactions } : {}), currency: sub.currency });
-      amountMinor = toMinor(dec(r.preciseAmount).times(uplift).times(discountFactor(discountAt(p.snapshot, item.id, slot.start))), sub.currency);
+      const share = new Decimal(daysBetween(from, to)).div(slot.nominalDays);
+      amountMinor = toMinor(discounted(dec(r.preciseAmount).times(uplift), discountAt(p.snapshot, item.id, slot.start), share), sub.currency);
     }
     out.push({
       itemId: item.id, metric: item.metric, aggregation: item.aggregation ?? 'sum', periodStart: from, periodEnd: to, quantity: decStr(dec(a.quantity)),

@@ -69,7 +69,8 @@ export function catchUpLifecycle(db: Db, s: SubState, through: IsoDate, atIso: s
     for (const c of s.changes) {
       if (c.effective_date === d && c.created_at.slice(0, 10) < d) {
         writeTimeline(db, sub.id, atIso, d, 'change_effective', now, now, {
-          changeId: c.id, itemId: c.item_id, quantity: c.quantity, planId: c.plan_id, ...(c.discount_percent !== null ? { discountPercent: c.discount_percent } : {}),
+          changeId: c.id, itemId: c.item_id, quantity: c.quantity, planId: c.plan_id,
+          ...(c.discount_percent !== null ? { discountPercent: c.discount_percent } : {}), ...(c.discount_amount !== null ? { discountAmount: c.discount_amount } : {}),
         });
         termsChanged = true;
       }

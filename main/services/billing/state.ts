@@ -79,8 +79,9 @@ export interface ItemRow {
   created_at: string;
   /** A bundle sold as one item (plan_id is then its first part's plan); priced at the bundle's quote per bundle. */
   bundle_id: string | null;
-  /** The discount the item starts with (percent; NULL = none) and its printed reason. */
+  /** The discount the item starts with: a percent or an amount off each period (both NULL = none), and its printed reason. */
   discount_percent: string | null;
+  discount_amount: string | null;
   discount_reason: string | null;
 }
 
@@ -95,8 +96,9 @@ export interface ChangeRow {
   product_id: string | null;
   description: string | null;
   tax_category: string | null;
-  /** The item's new discount percent ('0' = the discount ends; NULL = unchanged) and its printed reason. */
+  /** The item's new discount: a percent ('0' = the discount ends) or an amount per period (both NULL = unchanged), and its printed reason. */
   discount_percent: string | null;
+  discount_amount: string | null;
   discount_reason: string | null;
   created_at: string;
   canceled_at: string | null;
@@ -425,8 +427,9 @@ export class PriceResolver {
 
 // ------------------------------------------------------------------------------------------------ snapshot
 
-/** A stored discount (percent, reason) as the generator's ItemDiscount; null for none (NULL or '0'). */
-export function discountOf(percent: string | null | undefined, reason: string | null | undefined): ItemDiscount | null {
+/** A stored discount (percent or amount, reason) as the generator's ItemDiscount; null for none (both NULL, or percent '0'). */
+export function discountOf(percent: string | null | undefined, amount: string | null | undefined, reason: string | null | undefined): ItemDiscount | null {
+  if (amount) return { amount, reason: reason ?? null };
   if (percent === null || percent === undefined || Number(percent) === 0) return null;
   return { percent, reason: reason ?? null };
 }
@@ -447,7 +450,7 @@ export function toSnapshot(s: SubState, prices: PriceResolver): SubscriptionSnap
       ...(c.product_id ? { productId: c.product_id } : {}),
       ...(c.description ? { description: c.description } : {}),
       ...(c.tax_category ? { taxCategory: c.tax_category } : {}),
-      ...(c.discount_percent !== null ? { discount: discountOf(c.discount_percent, c.discount_reason) } : {}),
+      ...(c.discount_percent !== null || c.discount_amount !== null ? { discount: discountOf(c.discount_percent, c.discount_amount, c.discount_reason) } : {}),
     });
   }
   return {
@@ -481,7 +484,7 @@ export function toSnapshot(s: SubState, prices: PriceResolver): SubscriptionSnap
       taxCategory: i.tax_category,
       startDate: i.start_date,
       endDate: i.end_date,
-      discount: discountOf(i.discount_percent, i.discount_reason),
+      discount: discountOf(i.discount_percent, i.discount_amount, i.discount_reason),
     })),
     changes,
     prorationPolicy: sub.proration_policy,

@@ -133,14 +133,15 @@ export function toSubscriptions(db: Db, states: readonly SubState[], today: IsoD
         id: i.id, position: i.position, kind: i.kind, role: i.role, timing: i.timing, planId, planCode: p.code, planName: p.name, productId,
         productSku: skuOf(productId), description, quantity, metric: i.metric, aggregation: i.aggregation, aggregationProperty: i.aggregation_property,
         model: i.model ? (JSON.parse(i.model) as ChargeModel) : null, taxCategory: i.tax_category, startDate: i.start_date, endDate: i.end_date,
-        discount: d ? { percent: d.percent, reason: discountReasonOf(d) } : null,
+        discount: d ? { percent: d.amount ? null : d.percent ?? null, amount: d.amount ?? null, reason: discountReasonOf(d) } : null,
         active: start <= today && (i.end_date === null || today < i.end_date) && (sub.cancel_at === null || today < sub.cancel_at),
         ...(i.bundle_id ? bundleDetail(i.bundle_id) : {}),
       };
     });
     const scheduledChanges = s.changes.filter((ch) => ch.effective_date > today).map((ch) => ({
       id: ch.id, itemId: ch.item_id, effectiveDate: ch.effective_date, quantity: ch.quantity, planId: ch.plan_id,
-      planCode: ch.plan_id ? planInfo(ch.plan_id).code : null, discountPercent: ch.discount_percent, discountReason: ch.discount_reason, createdAt: ch.created_at,
+      planCode: ch.plan_id ? planInfo(ch.plan_id).code : null, discountPercent: ch.discount_percent, discountAmount: ch.discount_amount, discountReason: ch.discount_reason,
+      createdAt: ch.created_at,
     }));
     return {
       id: sub.id, customerId: sub.customer_id, customerName: c.name, customerNumber: c.number, currency: sub.currency, status: sub.status,
@@ -171,10 +172,10 @@ function outbox(ctx: ServiceContext, s: SubState, eventType: string): Subscripti
 
 /** The discount of an item in force on a date: its own, then its changes up to that date (in date order). */
 function discountInForce(item: ItemRow, changes: readonly ChangeRow[], date: IsoDate): ItemDiscount | null {
-  let d = discountOf(item.discount_percent, item.discount_reason);
-  const mine = changes.filter((c) => c.item_id === item.id && c.discount_percent !== null && c.effective_date <= date && !c.canceled_at);
+  let d = discountOf(item.discount_percent, item.discount_amount, item.discount_reason);
+  const mine = changes.filter((c) => c.item_id === item.id && (c.discount_percent !== null || c.discount_amount !== null) && c.effective_date <= date && !c.canceled_at);
   mine.sort((a, b) => (a.effective_date < b.effective_date ? -1 : a.effective_date > b.effective_date ? 1 : 0));
-  for (const c of mine) d = discountOf(c.discount_percent, c.discount_reason);
+  for (const c of mine) d = discountOf(c.discount_percent, c.discount_amount, c.discount_reason);
   return d;
 }
 
@@ -185,13 +186,13 @@ const INSERT_SUB = `INSERT INTO subscriptions (id, customer_id, currency, status
   @term_end, @current_term_end, @auto_renew, @renewal_uplift_pct, @notice_days, @cancel_at, @cancel_credit, @cancel_reason, @proration_policy, @proration_invoicing,
   @po_number, @buyer_reference, @notes, @next_billing_date, @bill_from, @status_checked_through, @price_locks, @last_run_id, @billing_error, @version, @created_at, @updated_at)`;
 const INSERT_ITEM = `INSERT INTO subscription_items (id, subscription_id, position, kind, role, timing, plan_id, product_id, description, quantity, metric, aggregation,
-  aggregation_property, model, tax_category, start_date, end_date, created_at, bundle_id, discount_percent, discount_reason)
+  aggregation_property, model, tax_category, start_date, end_date, created_at, bundle_id, discount_percent, discount_amount, discount_reason)
   VALUES (@id, @subscription_id, @position, @kind, @role, @timing, @plan_id, @product_id, @description, @quantity, @metric, @aggregation,
-  @aggregation_property, @model, @tax_category, @start_date, @end_date, @created_at, @bundle_id, @discount_percent, @discount_reason)`;
+  @aggregation_property, @model, @tax_category, @start_date, @end_date, @created_at, @bundle_id, @discount_percent, @discount_amount, @discount_reason)`;
 const INSERT_CHANGE = `INSERT INTO subscription_changes (id, subscription_id, item_id, effective_date, effective_at, quantity, plan_id, product_id, description, tax_category,
-  discount_percent, discount_reason, created_at, canceled_at)
+  discount_percent, discount_amount, discount_reason, created_at, canceled_at)
   VALUES (@id, @subscription_id, @item_id, @effective_date, @effective_at, @quantity, @plan_id, @product_id, @description, @tax_category,
-  @discount_percent, @discount_reason, @created_at, @canceled_at)`;
+  @discount_percent, @discount_amount, @discount_reason, @created_at, @canceled_at)`;
 
 /** Persists the differences between a loaded state and its modified copy (new items / changes / pauses, updated rows). */
 function persist(db: Db, before: SubState, after: SubState): void {
@@ -301,7 +302,7 @@ function buildChange(db: Db, s: SubState, input: ChangeInput, today: IsoDate, at
   const change = (item: ItemRow, fields: Partial<ChangeRow>): void => {
     after.changes.push({
       id: newId(), subscription_id: sub.id, item_id: item.id, effective_date: E, effective_at: effectiveAt, quantity: null, plan_id: null,
-      product_id: null, description: null, tax_category: null, discount_percent: null, discount_reason: null, created_at: atIso, canceled_at: null, ...fields,
+      product_id: null, description: null, tax_category: null, discount_percent: null, discount_amount: null, discount_reason: null, created_at: atIso, canceled_at: null, ...fields,
     });
   };
   input.actions.forEach((a: ChangeAction, i) => {
@@ -342,19 +343,22 @@ function buildChange(db: Db, s: SubState, input: ChangeInput, today: IsoDate, at
           id, subscription_id: sub.id, position: Math.max(0, ...after.items.map((x) => x.position)) + 1, kind: 'recurring', role: 'addon', timing: 'advance',
           plan_id: plan.id, product_id: plan.product.id, description: a.description ?? plan.name, quantity: a.quantity, metric: null, aggregation: null,
           aggregation_property: null, model: null, tax_category: plan.product.tax_category, start_date: E > sub.start_date ? E : null, end_date: null, created_at: atIso, bundle_id: null,
-          discount_percent: a.discountPercent ?? null, discount_reason: a.discountPercent ? a.discountReason ?? null : null,
+          discount_percent: a.discountPercent ?? null, discount_amount: a.discountAmount ?? null, discount_reason: a.discountPercent || a.discountAmount ? a.discountReason ?? null : null,
         });
-        summary.push({ type: a.type, itemId: id, planId: plan.id, planCode: plan.code, quantity: a.quantity, ...(a.discountPercent ? { discountPercent: a.discountPercent } : {}) });
+        summary.push({
+          type: a.type, itemId: id, planId: plan.id, planCode: plan.code, quantity: a.quantity,
+          ...(a.discountPercent ? { discountPercent: a.discountPercent } : {}), ...(a.discountAmount ? { discountAmount: a.discountAmount } : {}),
+        });
         break;
       }
       case 'set_discount': {
         const item = itemOf(a.itemId, `${path}.itemId`);
-        const percent = a.percent ?? '0';
-        if (a.percent === null && a.reason) throw AppError.validation(`${path}.reason`, 'a discount that ends has no reason');
-        const inForce = discountInForce(item, after.changes, E);
-        if (inForce === null && percent === '0') throw AppError.validation(`${path}.percent`, `item "${item.description}" has no discount on ${E} to end`);
-        change(item, { discount_percent: percent, discount_reason: a.percent === null ? null : a.reason ?? null });
-        summary.push({ type: a.type, itemId: item.id, percent: a.percent, ...(a.reason ? { reason: a.reason } : {}) });
+        if (a.percent && a.amount) throw AppError.validation(`${path}.amount`, 'give either a percent or an amount, not both');
+        const ends = !a.percent && !a.amount;
+        if (ends && a.reason) throw AppError.validation(`${path}.reason`, 'a discount that ends has no reason');
+        if (ends && discountInForce(item, after.changes, E) === null) throw AppError.validation(`${path}.percent`, `item "${item.description}" has no discount on ${E} to end`);
+        change(item, { discount_percent: a.amount ? null : a.percent ?? '0', discount_amount: a.amount ?? null, discount_reason: ends ? null : a.reason ?? null });
+        summary.push({ type: a.type, itemId: item.id, percent: a.percent ?? null, ...(a.amount ? { amount: a.amount } : {}), ...(a.reason ? { reason: a.reason } : {}) });
         break;
       }
       case 'remove_addon': {
@@ -435,7 +439,8 @@ export const subscriptionHandlers: HandlerMap<SubscriptionOps> = {
         quantity: metered ? '0' : it.quantity, metric: it.metric ?? null, aggregation: metered ? it.aggregation ?? 'sum' : null,
         aggregation_property: it.aggregationProperty ?? null, model: it.model ? json(it.model) : null, tax_category: p.product.tax_category,
         start_date: null, end_date: null, created_at: at, bundle_id: it.bundleId ?? null,
-        discount_percent: it.discountPercent ?? null, discount_reason: it.discountPercent ? it.discountReason ?? null : null,
+        discount_percent: it.discountPercent ?? null, discount_amount: it.discountAmount ?? null,
+        discount_reason: it.discountPercent || it.discountAmount ? it.discountReason ?? null : null,
       };
     });
     // an introductory discount: its end is a scheduled change of the item's terms (shown, and withdrawable, like any other)
@@ -445,7 +450,7 @@ export const subscriptionHandlers: HandlerMap<SubscriptionOps> = {
       if (it.discountUntil <= startDate) throw AppError.validation(`items.${i}.discountUntil`, `must be after the start date ${startDate}`);
       changes.push({
         id: newId(), subscription_id: id, item_id: items[i]!.id, effective_date: it.discountUntil, effective_at: null, quantity: null, plan_id: null, product_id: null,
-        description: null, tax_category: null, discount_percent: '0', discount_reason: null, created_at: at, canceled_at: null,
+        description: null, tax_category: null, discount_percent: '0', discount_amount: null, discount_reason: null, created_at: at, canceled_at: null,
       });
     });
     const s: SubState = { sub, items, changes, pauses: [] };

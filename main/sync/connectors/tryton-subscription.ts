@@ -16,7 +16,7 @@
  * goes draft → write → quote → run again; Tryton refuses the way back to draft once lines were consumed/invoiced,
  * which comes back as a rejection with Tryton's message.
  */
-import { dec } from '../../../shared/domain/money';
+import { Decimal, dec } from '../../../shared/domain/money';
 import type { Subscription, SubscriptionItem } from '../../../shared/api/ops/subscriptions';
 import { tDate, tDecimal, TrytonClient, TrytonError } from './tryton-rpc';
 
@@ -66,7 +66,14 @@ function itemPrice(i: SubscriptionItem): string | null {
   if (m.type === 'per_unit') price = m.unitPrice;
   else if (m.type === 'flat') price = dec(m.price).div(dec(i.quantity).isZero() ? 1 : dec(i.quantity)).toString();
   else return null;
-  return i.discount ? dec(price).times(dec(100).minus(dec(i.discount.percent))).div(100).toString() : price;
+  const d = i.discount;
+  if (!d) return price;
+  if (d.amount) {
+    // a fixed amount off each period, spread over the quantity (never below 0)
+    const q = dec(i.quantity).isZero() ? dec(1) : dec(i.quantity);
+    return Decimal.max(0, dec(price).minus(dec(d.amount).div(q))).toString();
+  }
+  return dec(price).times(dec(100).minus(dec(d.percent ?? '0'))).div(100).toString();
 }
 
 /** The Tryton view of a Cadence subscription (pure). */

@@ -25,6 +25,8 @@ const qty = NonNegDecimalString;
 /** A discount's percent: more than 0, at most 100. */
 const DiscountPercent = Percent.refine((s) => !/^\d+(\.\d+)?$/.test(s) || Number(s) > 0, 'must be more than 0 (omit the discount for none)');
 const DiscountReason = z.string().trim().min(1).max(100);
+/** A fixed discount: an amount off each whole period in the subscription's currency (prorated with a line's share). */
+const DiscountAmount = NonNegDecimalString.refine((s) => !/^\d+(\.\d+)?$/.test(s) || Number(s) > 0, 'must be more than 0 (omit the discount for none)');
 
 export const SubscriptionItemInput = z
   .object({
@@ -49,13 +51,16 @@ export const SubscriptionItemInput = z
     description: z.string().trim().min(1).max(200).optional(),
     /** A percent off every line of this item (e.g. "15"); printed as the line discount. Change it later with a set_discount change. */
     discountPercent: DiscountPercent.optional(),
-    /** Printed with the discount (default "Discount 15%"). */
+    /** Or a fixed amount off each whole period (e.g. "50"), prorated with a line's share of the period, never more than the line. */
+    discountAmount: DiscountAmount.optional(),
+    /** Printed with the discount (default "Discount 15%" / "Discount 50.00 per period"). */
     discountReason: DiscountReason.optional(),
     /** The discount ends on this day (exclusive; e.g. an introductory discount): recorded as a scheduled set_discount change. */
     discountUntil: IsoDate.optional(),
   })
   .superRefine((v, ctx) => {
-    if ((v.discountReason || v.discountUntil) && !v.discountPercent) ctx.addIssue({ code: 'custom', path: ['discountPercent'], message: `is required with ${v.discountReason ? 'discountReason' : 'discountUntil'}` });
+    if (v.discountPercent && v.discountAmount) ctx.addIssue({ code: 'custom', path: ['discountAmount'], message: 'give either discountPercent or discountAmount, not both' });
+    if ((v.discountReason || v.discountUntil) && !v.discountPercent && !v.discountAmount) ctx.addIssue({ code: 'custom', path: ['discountPercent'], message: `is required with ${v.discountReason ? 'discountReason' : 'discountUntil'} (or discountAmount)` });
     if (!v.planId === !v.bundleId) ctx.addIssue({ code: 'custom', path: [v.planId ? 'bundleId' : 'planId'], message: v.planId ? 'give either planId or bundleId, not both' : 'is required (or bundleId)' });
     if (v.bundleId && (v.metric || v.model)) ctx.addIssue({ code: 'custom', path: ['bundleId'], message: 'a bundle item is recurring at the bundle price (no metric or model)' });
     if (v.aggregation === 'unique_count' && !v.aggregationProperty) ctx.addIssue({ code: 'custom', path: ['aggregationProperty'], message: 'is required for unique_count' });
@@ -119,8 +124,8 @@ export const SubscriptionItem = z.object({
   startDate: IsoDate.nullable(),
   /** Exclusive end (removed add-on); null = open. */
   endDate: IsoDate.nullable(),
-  /** The discount in force today (null = none); later changes are in scheduledChanges. */
-  discount: z.object({ percent: z.string(), reason: z.string() }).nullable(),
+  /** The discount in force today: a percent or an amount off each period (null = none); later changes are in scheduledChanges. */
+  discount: z.object({ percent: z.string().nullable(), amount: z.string().nullable(), reason: z.string() }).nullable(),
   /** Current terms as of today (scheduled changes not yet in force are listed in scheduledChanges). */
   active: z.boolean(),
   /** A bundle item: the bundle (planId is then its first part's plan). */
@@ -137,8 +142,9 @@ export const ScheduledChange = z.object({
   quantity: z.string().nullable(),
   planId: Id.nullable(),
   planCode: z.string().nullable(),
-  /** The item's new discount percent ("0": the discount ends); null = unchanged. */
+  /** The item's new discount: a percent ("0": the discount ends) or an amount per period; both null = unchanged. */
   discountPercent: z.string().nullable(),
+  discountAmount: z.string().nullable(),
   discountReason: z.string().nullable(),
   createdAt: IsoDateTime,
 });
@@ -276,11 +282,14 @@ export const ChangeAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('change_quantity'), itemId: Id, quantity: qty }),
   z.object({
     type: z.literal('add_addon'), planId: Id, quantity: qty.default('1'), description: z.string().trim().min(1).max(200).optional(),
-    discountPercent: DiscountPercent.optional(), discountReason: DiscountReason.optional(),
+    discountPercent: DiscountPercent.optional(), discountAmount: DiscountAmount.optional(), discountReason: DiscountReason.optional(),
   }),
   z.object({ type: z.literal('remove_addon'), itemId: Id }),
-  /** Gives an item a discount (a percent off its lines), changes it, or ends it (percent null). Prorated like any change of terms. */
-  z.object({ type: z.literal('set_discount'), itemId: Id, percent: DiscountPercent.nullable(), reason: DiscountReason.optional() }),
+  /**
+   * Gives an item a discount (a percent off its lines, or an amount off each period), changes it, or ends it
+   * (percent null without an amount). Prorated like any change of terms.
+   */
+  z.object({ type: z.literal('set_discount'), itemId: Id, percent: DiscountPercent.nullable().optional(), amount: DiscountAmount.optional(), reason: DiscountReason.optional() }),
 ]);
 export type ChangeAction = z.output<typeof ChangeAction>;
 

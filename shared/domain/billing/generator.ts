@@ -49,7 +49,8 @@
  * after `cancelAt` that were billed anyway are always credited in full.
  *
  * ## Discounts
- * An item may carry a discount (a percent off, with a reason printed on the invoice). It is one of the item's
+ * An item may carry a discount — a percent off, or a fixed amount off each whole period (prorated with the line's
+ * share of the period, never more than the line) — with a reason printed on the invoice. It is one of the item's
  * terms, like its quantity and price: set when the item is created, changed or removed by a dated change, and
  * prorated like any other change of terms. Every line priced from the terms (charge, proration credit and charge,
  * usage) carries it: `amountPrecise` / `amountMinor` are net of the discount, `discountMinor` = the line's amount
@@ -98,15 +99,33 @@ export interface SubscriptionItem {
   discount?: ItemDiscount | null;
 }
 
-/** A percent off an item's lines, e.g. { percent: "15", reason: "Partner discount" }. 0 < percent ≤ 100. */
+/**
+ * A discount on an item's lines: a percent off (e.g. { percent: "15" }, 0 < percent ≤ 100) or a fixed amount off
+ * each whole period in the subscription's currency (e.g. { amount: "50" }); exactly one of the two.
+ */
 export interface ItemDiscount {
-  percent: string;
-  /** Printed with the line (EN 16931 BT-139); null = "Discount n%". */
+  percent?: string | null;
+  amount?: string | null;
+  /** Printed with the line (EN 16931 BT-139); null = "Discount 15%" / "Discount 50.00 per period". */
   reason: string | null;
 }
 
 /** The reason printed for a discount. */
-export const discountReasonOf = (d: ItemDiscount): string => d.reason?.trim() || `Discount ${d.percent}%`;
+export const discountReasonOf = (d: ItemDiscount): string =>
+  d.reason?.trim() || (d.amount ? `Discount ${dec(d.amount).toFixed(2)} per period` : `Discount ${d.percent}%`);
+
+/**
+ * A precise line amount after the discount. `share`: the line's share of a whole period (a fixed amount is prorated
+ * by it). A fixed amount never takes more than the line; a negative line (a credit) is reduced towards zero alike.
+ */
+export function discounted(gross: Decimal, d: ItemDiscount | null | undefined, share: Decimal = new Decimal(1)): Decimal {
+  if (!d) return gross;
+  if (d.amount) {
+    const cut = Decimal.min(gross.abs(), dec(d.amount).times(share));
+    return gross.isNegative() ? gross.plus(cut) : gross.minus(cut);
+  }
+  return d.percent ? gross.times(new Decimal(1).minus(dec(d.percent).div(100))) : gross;
+}
 
 /** A dated change of an item's terms; unspecified fields keep their value. */
 export interface ItemChange {
@@ -203,8 +222,7 @@ export interface ProposedLine {
   amountMinor: number;
   /** The item's discount on this line: the amount before it (rounded) − amountMinor; same sign as the amount. */
   discountMinor?: number;
-  /** With discountMinor: the percent and the printed reason. */
-  discountPercent?: string;
+  /** With discountMinor: the printed reason. */
   discountReason?: string;
   currency: string;
   taxCategory: string;
@@ -447,13 +465,11 @@ const termsAt = (tl: readonly TermPoint[], at: number): ItemTerms => {
 
 const ONE = new Decimal(1);
 
-/** What remains of an amount after the discount: 1 − percent/100 (1 without a discount). */
-export function discountFactor(d: ItemDiscount | null | undefined): Decimal {
-  return d ? ONE.minus(dec(d.percent).div(100)) : ONE;
-}
-
-/** Same percent (a new reason alone changes nothing already running: it is printed from the next period). */
-const sameDiscount = (a: ItemDiscount | null, b: ItemDiscount | null): boolean => discountFactor(a).eq(discountFactor(b));
+/** Same percent or amount (a new reason alone changes nothing already running: it is printed from the next period). */
+const sameDiscount = (a: ItemDiscount | null, b: ItemDiscount | null): boolean => {
+  const key = (d: ItemDiscount | null) => (!d ? '' : d.amount ? `a${dec(d.amount).toFixed()}` : `p${dec(d.percent ?? '0').toFixed()}`);
+  return key(a) === key(b);
+};
 
 interface FullPrice {
   amount: Decimal;
@@ -574,17 +590,22 @@ class ItemBiller {
     start: IsoDate,
     end: IsoDate,
     terms: ItemTerms,
-    fields: { quantity: string; unitPrice: string; fraction: string; precise: Decimal; description: string; rounding: RoundingMode; dueDate: IsoDate; noDiscount?: boolean },
+    fields: {
+      quantity: string; unitPrice: string; fraction: string; precise: Decimal; description: string; rounding: RoundingMode; dueDate: IsoDate;
+      /** The line's share of a whole period (a fixed discount amount is prorated by it); default 1. */
+      share?: Decimal;
+      noDiscount?: boolean;
+    },
   ): ProposedLine {
     const { sub } = this.ctx;
     const d = fields.noDiscount ? null : terms.discount;
     let precise = fields.precise;
-    let discount: Pick<ProposedLine, 'discountMinor' | 'discountPercent' | 'discountReason'> = {};
+    let discount: Pick<ProposedLine, 'discountMinor' | 'discountReason'> = {};
     if (d) {
       const before = toMinor(precise, sub.currency, fields.rounding);
-      precise = precise.times(discountFactor(d));
+      precise = discounted(precise, d, fields.share);
       const after = toMinor(precise, sub.currency, fields.rounding);
-      if (before !== after) discount = { discountMinor: before - after, discountPercent: d.percent, discountReason: discountReasonOf(d) };
+      if (before !== after) discount = { discountMinor: before - after, discountReason: discountReasonOf(d) };
     }
     const minor = toMinor(precise, sub.currency, fields.rounding);
     return {
@@ -650,6 +671,7 @@ class ItemBiller {
           description: t0.description + (m0 === N ? '' : days(m0)),
           rounding: this.roundingFor(p0.model),
           dueDate: due(lineStart, lineEnd),
+          ...(t0.discount?.amount ? { share: new Decimal(m0).div(N) } : {}),
         }),
       );
     }
@@ -671,8 +693,8 @@ class ItemBiller {
       if (m === 0 || (nextPrice.amount.eq(oldPrice.amount) && sameDiscount(old.discount, next.discount))) continue;
       const start = point.date < lineStart ? lineStart : point.date;
       const cls = classifyChange(
-        { amount: oldPrice.amount.times(discountFactor(old.discount)), periodDays: N / DAY },
-        { amount: nextPrice.amount.times(discountFactor(next.discount)), periodDays: N / DAY },
+        { amount: discounted(oldPrice.amount, old.discount), periodDays: N / DAY },
+        { amount: discounted(nextPrice.amount, next.discount), periodDays: N / DAY },
       );
       const f = fractionText(m / unit, N / unit);
       const credit = oldPrice.amount.times(m / unit).div(N / unit).neg();
@@ -690,6 +712,7 @@ class ItemBiller {
           description,
           rounding: this.roundingFor(price.model),
           dueDate: this.timing === 'advance' ? start : lineEnd,
+          share: new Decimal(m).div(N),
         });
         const same = byKey.get(l.key);
         if (same !== undefined) {
@@ -758,6 +781,7 @@ class ItemBiller {
         description: terms.description,
         rounding: this.roundingFor(model),
         dueDate: w.end,
+        ...(billed === N ? {} : { share: new Decimal(billed).div(N) }),
       }),
     ];
   }

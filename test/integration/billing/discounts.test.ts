@@ -30,7 +30,7 @@ describe('item discounts', () => {
     const s = await w.b.call('subscriptions.create', {
       customerId: c, items: [{ planId: w.plans['SEAT-M']!, quantity: '7', discountPercent: '15', discountReason: 'Partner discount' }, { planId: w.plans['SUPPORT-M']!, addon: true }],
     });
-    expect(s.items.map((i) => i.discount)).toEqual([{ percent: '15', reason: 'Partner discount' }, null]);
+    expect(s.items.map((i) => i.discount)).toEqual([{ percent: '15', amount: null, reason: 'Partner discount' }, null]);
     const up = await w.b.call('subscriptions.upcomingInvoice', { id: s.id });
     expect(up!.lines.map((l) => [l.amountMinor, l.discountMinor ?? 0])).toEqual([[5950, 1050], [2000, 0]]);
     await w.runOn('2026-03-01');
@@ -105,6 +105,34 @@ describe('item discounts', () => {
     consistent(now);
     const noneLeft = await w.b.invoke('subscriptions.previewChange', { subscriptionId: s.id, actions: [{ type: 'set_discount', itemId: s.items[0]!.id, percent: null }] });
     expect(noneLeft.ok ? null : noneLeft.error.details?.fields?.[0]?.path).toBe('actions.0.percent');
+  });
+
+  it('a fixed amount off each period: prorated on a partial period, changed to a percent by set_discount, validated', async () => {
+    w = await world('2026-03-16');
+    const c = await w.customer();
+    const s = await w.b.call('subscriptions.create', {
+      customerId: c, billingAnchorDay: 1, items: [{ planId: w.plans['SEAT-M']!, quantity: '5', discountAmount: '15', discountReason: 'Onboarding credit' }],
+    });
+    expect(s.items[0]!.discount).toEqual({ percent: null, amount: '15', reason: 'Onboarding credit' });
+    await w.runOn('2026-03-16');
+    await w.runOn('2026-04-01');
+    // Mar 16–31: 16/31 of 50.00 = 25.806… (25.81), less 16/31 of 15.00 = 7.741… → 18.064… (18.06), discount 7.75; April: 50.00 − 15.00
+    const docs = await w.docs(s.id);
+    expect(docs.flatMap(view)).toEqual([
+      'charge 2026-03-16→2026-04-01 5×5.162 −775 = 1806 (Onboarding credit)',
+      'charge 2026-04-01→2026-05-01 5×10 −1500 = 3500 (Onboarding credit)',
+    ]);
+    docs.forEach(consistent);
+    await w.b.call('subscriptions.applyChange', { subscriptionId: s.id, when: 'period_end', actions: [{ type: 'set_discount', itemId: s.items[0]!.id, percent: '10' }] });
+    expect((await w.b.call('subscriptions.get', { id: s.id })).scheduledChanges[0]).toMatchObject({ effectiveDate: '2026-05-01', discountPercent: '10', discountAmount: null });
+    await w.runOn('2026-05-01');
+    expect(view((await w.docs(s.id)).at(-1)!)).toEqual(['charge 2026-05-01→2026-06-01 5×10 −500 = 4500 (Discount 10%)']);
+    const both = await w.b.invoke('subscriptions.previewChange', { subscriptionId: s.id, actions: [{ type: 'set_discount', itemId: s.items[0]!.id, percent: '10', amount: '5' }] });
+    expect(both.ok ? null : both.error.details?.fields?.[0]?.path).toBe('actions.0.amount');
+    const bad = await w.b.invoke('subscriptions.create', { customerId: c, items: [{ planId: w.plans['SEAT-M']!, discountAmount: '5', discountPercent: '5' }] });
+    expect(bad.ok ? null : bad.error.details?.fields?.[0]?.path).toBe('items.0.discountAmount');
+    const neg = await w.b.invoke('subscriptions.create', { customerId: c, items: [{ planId: w.plans['SEAT-M']!, discountAmount: '-5' }] });
+    expect(neg.ok ? null : neg.error.details?.fields?.[0]?.path).toBe('items.0.discountAmount');
   });
 
   it('a metered item with a discount: the running usage is priced net of it, and so is the usage line in arrears', async () => {

@@ -468,7 +468,7 @@ describe('item discounts', () => {
     const s = sub({ items: [item({ quantity: '7', priceSchedule: perUnit('9.99'), discount: d15 })] });
     const r = proposeLines({ subscriptions: [s], usage: [], existing: [], targetDate: '2025-01-01' });
     // 7 × 9.99 = 69.93; less 15% = 59.4405 → 59.44; discount 10.49
-    expect(r.lines[0]).toMatchObject({ unitPrice: '9.99', amountPrecise: '59.4405', amountMinor: 5944, discountMinor: 1049, discountPercent: '15', discountReason: 'Partner discount' });
+    expect(r.lines[0]).toMatchObject({ unitPrice: '9.99', amountPrecise: '59.4405', amountMinor: 5944, discountMinor: 1049, discountReason: 'Partner discount' });
   });
 
   test('usage lines are discounted too; repair lines of a billed period are not', () => {
@@ -490,6 +490,21 @@ describe('item discounts', () => {
       ['proration_credit 2025-01-11 -2100 −0', 'proration_charge 2025-01-11 0 −2100'],
       ['charge 2025-02-01 0 −3100'],
     ]);
+  });
+
+  test('a fixed amount off each period: whole periods, prorated with the line, never more than the line', () => {
+    const d = { amount: '5', reason: null };
+    // 31.00 a month, 5.00 off: a leading period of 17/31 days gets 17/31 of 5.00 off
+    const s = sub({ startDate: '2025-03-15', items: [item({ priceSchedule: flat('31'), discount: d })] });
+    const r = proposeLines({ subscriptions: [s], usage: [], existing: [], targetDate: '2025-04-01' });
+    expect(r.lines.map((l) => [l.amountMinor, l.discountMinor, l.discountReason])).toEqual([[1426, 274, 'Discount 5.00 per period'], [2600, 500, 'Discount 5.00 per period']]);
+    // an amount larger than the line takes the whole line, not more
+    const big = sub({ items: [item({ priceSchedule: flat('3'), discount: { amount: '10', reason: 'Free month' } })] });
+    expect(proposeLines({ subscriptions: [big], usage: [], existing: [], targetDate: '2025-01-01' }).lines.map((l) => [l.amountMinor, l.discountMinor])).toEqual([[0, 300]]);
+    // switching from 20% to 5.00 off on day 11 of 31: credit 21/31 of the 20%-discounted price, charge 21/31 of (31 − 5)
+    const sw = sub({ items: [item({ priceSchedule: flat('31'), discount: { percent: '20', reason: null } })], changes: [{ itemId: 'item-1', effectiveDate: '2025-01-11', discount: d }] });
+    const { runs } = runDates([sw], ['2025-01-01', '2025-01-11']);
+    expect(runs[1]!.lines.map((l) => [l.kind, l.amountMinor, l.discountMinor])).toEqual([['proration_credit', -1680, -420], ['proration_charge', 1761, 339]]);
   });
 
   test('ending the discount (null) from a period start bills the full price from then; the same percent again changes nothing', () => {

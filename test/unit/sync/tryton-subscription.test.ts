@@ -20,12 +20,13 @@ const sub = (items: SubscriptionItem[]): Subscription => ({
 describe('toTrytonSubscription', () => {
   it("prices a line at the item's own price less its discount in force; without an own price Tryton's list price is used", () => {
     const v = toTrytonSubscription(sub([
-      item({ model: { type: 'per_unit', unitPrice: '12.50' }, discount: { percent: '20', reason: 'Partner discount' } }),
+      item({ model: { type: 'per_unit', unitPrice: '12.50' }, discount: { percent: '20', amount: null, reason: 'Partner discount' } }),
       item({ id: '01900000-0000-7000-8000-000000000012', productSku: 'SUP', quantity: '2', model: { type: 'flat', price: '30' } }),
-      item({ id: '01900000-0000-7000-8000-000000000013', productSku: 'LIST', discount: { percent: '10', reason: 'Discount 10%' } }),
+      item({ id: '01900000-0000-7000-8000-000000000013', productSku: 'LIST', discount: { percent: '10', amount: null, reason: 'Discount 10%' } }),
+      item({ id: '01900000-0000-7000-8000-000000000015', productSku: 'FIX', quantity: '4', model: { type: 'per_unit', unitPrice: '10' }, discount: { percent: null, amount: '8', reason: 'Discount 8.00 per period' } }),
       item({ id: '01900000-0000-7000-8000-000000000014', kind: 'usage', productSku: 'API', metric: 'api_calls' }),
     ]));
-    expect(v.lines.map((l) => [l.productCode, l.quantity, l.unitPrice])).toEqual([['SEAT', 4, '10'], ['SUP', 2, '15'], ['LIST', 4, null]]);
+    expect(v.lines.map((l) => [l.productCode, l.quantity, l.unitPrice])).toEqual([['SEAT', 4, '10'], ['SUP', 2, '15'], ['LIST', 4, null], ['FIX', 4, '8']]);
     expect(v).toMatchObject({ reference: 'Cadence 01900000-0000-7000-8000-000000000001', intervalMonths: 1, startDate: '2026-03-01', endDate: null });
   });
 });

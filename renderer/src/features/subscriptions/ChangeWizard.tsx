@@ -12,7 +12,6 @@ import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
-import InputAdornment from '@mui/material/InputAdornment';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Step from '@mui/material/Step';
@@ -31,7 +30,9 @@ import { toast } from '../../components/toasts';
 import { useSave } from '../../components/useSave';
 import { LinesTable, TotalsBox } from '../invoices/LinesTable';
 import { fromPreviewLine, type InvoicePreview } from '../invoices/model';
-import { type ChangePreview, intervalText, type Plan, planMonths, type Subscription } from './model';
+import {
+  type ChangePreview, defaultDiscountReason, discountError, discountInput, type DiscountKind, discountText, intervalText, type Plan, planMonths, type Subscription,
+} from './model';
 
 type ChangeType = 'change_plan' | 'change_quantity' | 'add_addon' | 'remove_addon' | 'set_discount';
 
@@ -40,8 +41,9 @@ interface ChangeValues {
   itemId: string;
   planId: string;
   quantity: string;
-  /** set_discount / add_addon: percent off ('' = none: ends the discount), printed reason. */
-  discountPercent: string;
+  /** set_discount / add_addon: a percent or an amount off each period ('' = none: ends the discount), printed reason. */
+  discount: string;
+  discountKind: DiscountKind;
   discountReason: string;
   when: 'now' | 'period_end' | 'date';
   effectiveDate: string;
@@ -57,10 +59,11 @@ function check(v: ChangeValues, switchesInterval = false, hasDiscount = false): 
   if ((v.type === 'change_plan' || v.type === 'add_addon') && !v.planId) e.planId = 'is required';
   if ((v.type === 'change_quantity' || v.type === 'add_addon') && !DEC.test(v.quantity.trim())) e.quantity = 'must be a number such as 1 or 2.5';
   if (v.type === 'change_plan' && v.quantity.trim() && !DEC.test(v.quantity.trim())) e.quantity = 'must be a number such as 1 or 2.5';
-  const d = v.discountPercent.trim();
-  if ((v.type === 'set_discount' || v.type === 'add_addon') && d && (!DEC.test(d) || Number(d) <= 0 || Number(d) > 100)) e.discountPercent = 'must be a percentage above 0, at most 100';
+  const d = v.discount.trim();
+  const bad = (v.type === 'set_discount' || v.type === 'add_addon') && d ? discountError(v.discountKind, d) : null;
+  if (bad) e.discount = bad;
   if (v.type === 'set_discount' && !d && v.discountReason.trim()) e.discountReason = 'a discount that ends has no reason';
-  if (v.type === 'set_discount' && !d && !hasDiscount) e.discountPercent = 'is required: the item has no discount to end';
+  if (v.type === 'set_discount' && !d && !hasDiscount) e.discount = 'is required: the item has no discount to end';
   if (v.when === 'date' && !v.effectiveDate) e.effectiveDate = 'is required';
   if (v.when === 'now' && switchesInterval) e.when = 'a switch to another billing interval takes effect at a period end';
   return e;
@@ -68,14 +71,15 @@ function check(v: ChangeValues, switchesInterval = false, hasDiscount = false): 
 
 function toInput(s: Subscription, v: ChangeValues): OpInput<'subscriptions.previewChange'> {
   const q = v.quantity.trim();
-  const d = v.discountPercent.trim();
+  const d = v.discount.trim();
   const reason = v.discountReason.trim();
-  const discount = d ? { discountPercent: d, ...(reason ? { discountReason: reason } : {}) } : {};
+  const discount = d ? { ...discountInput(v.discountKind, d), ...(reason ? { discountReason: reason } : {}) } : {};
   const action: OpInput<'subscriptions.previewChange'>['actions'][number] =
     v.type === 'change_plan' ? { type: 'change_plan', itemId: v.itemId, planId: v.planId, ...(q ? { quantity: q } : {}) }
       : v.type === 'change_quantity' ? { type: 'change_quantity', itemId: v.itemId, quantity: q }
         : v.type === 'add_addon' ? { type: 'add_addon', planId: v.planId, quantity: q || '1', ...discount }
-          : v.type === 'set_discount' ? { type: 'set_discount', itemId: v.itemId, percent: d || null, ...(d && reason ? { reason } : {}) }
+          : v.type === 'set_discount'
+            ? { type: 'set_discount', itemId: v.itemId, ...(d && v.discountKind === 'amount' ? { amount: d } : { percent: d || null }), ...(d && reason ? { reason } : {}) }
             : { type: 'remove_addon', itemId: v.itemId };
   return {
     subscriptionId: s.id,
@@ -145,7 +149,7 @@ export function ChangeWizard({ subscription, onClose, onApplied }: { subscriptio
   const addons = s.items.filter((i) => i.active && i.role === 'addon');
   const base = recurring.find((i) => i.role === 'base') ?? recurring[0];
   const form = useForm<ChangeValues>({
-    type: 'change_plan', itemId: base?.id ?? '', planId: '', quantity: '', discountPercent: '', discountReason: '', when: 'now', effectiveDate: '', invoiceNow: s.prorationInvoicing === 'immediately',
+    type: 'change_plan', itemId: base?.id ?? '', planId: '', quantity: '', discount: '', discountKind: 'percent', discountReason: '', when: 'now', effectiveDate: '', invoiceNow: s.prorationInvoicing === 'immediately',
   });
   const save = useSave(form as FormApi<unknown>, 'change');
   const [plans, setPlans] = useState<Plan[]>([]);
@@ -174,7 +178,7 @@ export function ChangeWizard({ subscription, onClose, onApplied }: { subscriptio
   const discountable = s.items.filter((i) => i.active);
   const itemOptions = (v.type === 'remove_addon' ? addons : v.type === 'set_discount' ? discountable : recurring).map((i) => ({
     value: i.id,
-    label: `${i.planName}${i.kind === 'usage' ? ' (metered)' : ` × ${i.quantity}`}${i.role === 'addon' ? ' (add-on)' : ''}${v.type === 'set_discount' && i.discount ? ` · ${i.discount.percent}% off` : ''}`,
+    label: `${i.planName}${i.kind === 'usage' ? ' (metered)' : ` × ${i.quantity}`}${i.role === 'addon' ? ' (add-on)' : ''}${v.type === 'set_discount' && i.discount ? ` · ${discountText(i.discount)}` : ''}`,
   }));
 
   const setType = (t: string) => {
@@ -185,7 +189,9 @@ export function ChangeWizard({ subscription, onClose, onApplied }: { subscriptio
   // set_discount starts from the item's discount in force (its reason only when it is not the default wording)
   const discountFields = (type: ChangeType, itemId: string) => {
     const d = type === 'set_discount' ? s.items.find((i) => i.id === itemId)?.discount : null;
-    return { discountPercent: d?.percent ?? '', discountReason: d && d.reason !== `Discount ${d.percent}%` ? d.reason : '' };
+    const kind: DiscountKind = d?.amount ? 'amount' : 'percent';
+    const value = d?.amount ?? d?.percent ?? '';
+    return { discount: value, discountKind: kind, discountReason: d && d.reason !== defaultDiscountReason(kind, value) ? d.reason : '' };
   };
   const setItem = (itemId: string) => form.reset({ ...v, itemId, ...(v.type === 'set_discount' ? discountFields(v.type, itemId) : {}) });
 
@@ -251,16 +257,27 @@ export function ChangeWizard({ subscription, onClose, onApplied }: { subscriptio
                     <CodePicker path="planId" label={v.type === 'add_addon' ? 'Add-on plan' : 'New plan'} options={planOptions} renderCode={false} required helperText={v.type === 'add_addon' ? `Plans billed ${s.intervalMonths === 1 ? 'monthly' : `every ${s.intervalMonths} months`} with a ${s.currency} price` : `Plans with a ${s.currency} price; one billed at another interval switches the subscription at the period end (every recurring item must move with it)`} />
                   )}
                   {(v.type === 'set_discount' || v.type === 'add_addon') && (
-                    <TextInput
-                      path="discountPercent"
-                      label="Discount"
-                      inputMode="decimal"
-                      placeholder="None"
-                      endAdornment={<InputAdornment position="end">%</InputAdornment>}
-                      helperText={v.type === 'set_discount' ? (item?.discount ? `Now ${item.discount.percent}% off; empty ends it` : 'Percent off every line of the item') : 'Optional: percent off the add-on'}
-                    />
+                    <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 120px', gap: 1.25, alignItems: 'start' }}>
+                      <TextInput
+                        path="discount"
+                        label="Discount"
+                        inputMode="decimal"
+                        placeholder="None"
+                        helperText={v.type === 'set_discount' ? (item?.discount ? `Now ${discountText(item.discount)}; empty ends it` : 'Off every line of the item') : 'Optional: off the add-on'}
+                      />
+                      <SelectInput
+                        path="discountKind"
+                        label="Off"
+                        options={[
+                          { value: 'percent', label: '%' },
+                          { value: 'amount', label: `${s.currency} / period` },
+                        ]}
+                      />
+                    </Box>
                   )}
-                  {(v.type === 'set_discount' || v.type === 'add_addon') && <TextInput path="discountReason" label="Discount reason" placeholder={v.discountPercent.trim() ? `Discount ${v.discountPercent.trim()}%` : ''} helperText="Printed with the discount" />}
+                  {(v.type === 'set_discount' || v.type === 'add_addon') && (
+                    <TextInput path="discountReason" label="Discount reason" placeholder={v.discount.trim() ? defaultDiscountReason(v.discountKind, v.discount.trim()) : ''} helperText="Printed with the discount" />
+                  )}
                   {v.type !== 'remove_addon' && v.type !== 'set_discount' && (
                     <TextInput
                       path="quantity"

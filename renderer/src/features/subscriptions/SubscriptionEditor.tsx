@@ -22,7 +22,7 @@ import { toast } from '../../components/toasts';
 import { useSave } from '../../components/useSave';
 import { pricesSummary } from '../catalog/pricing/PriceEditor';
 import {
-  BUNDLE_PREFIX, type Bundle, bundleIdOf, checkSubscription, type ItemValues, itemsSummary, newItemValues, newSubscriptionValues, type Plan, planMonths, PRORATION_INVOICING_OPTIONS, PRORATION_OPTIONS, type Subscription,
+  BUNDLE_PREFIX, type Bundle, bundleIdOf, checkSubscription, defaultDiscountReason, type ItemValues, itemsSummary, newItemValues, newSubscriptionValues, type Plan, planMonths, PRORATION_INVOICING_OPTIONS, PRORATION_OPTIONS, type Subscription,
   type SubscriptionValues, TERM_OPTIONS, toCreateInput, intervalText,
 } from './model';
 
@@ -68,10 +68,18 @@ function ItemsEditor({ plans, bundles, currency }: { plans: Plan[]; bundles: Bun
           const bundle = bundleOf(it.planId);
           return (
             <Box key={i} data-testid={`item-row-${i}`}>
-              <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 110px 110px 36px', gap: 1.25, alignItems: 'start' }}>
+              <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 100px 100px 88px 36px', gap: 1.25, alignItems: 'start' }}>
                 <CodePicker path={`items.${i}.planId`} label={i === 0 ? 'Base plan or bundle' : `Add-on ${i}`} options={options} renderCode={false} required />
                 <TextInput path={`items.${i}.quantity`} label="Quantity" inputMode="decimal" required />
-                <TextInput path={`items.${i}.discountPercent`} label="Discount" inputMode="decimal" placeholder="None" endAdornment={<InputAdornment position="end">%</InputAdornment>} />
+                <TextInput path={`items.${i}.discount`} label="Discount" inputMode="decimal" placeholder="None" />
+                <SelectInput
+                  path={`items.${i}.discountKind`}
+                  label="Off"
+                  options={[
+                    { value: 'percent', label: '%' },
+                    { value: 'amount', label: `${currency || 'Amount'} / period` },
+                  ]}
+                />
                 {i > 0 ? (
                   <Tooltip title="Remove add-on">
                     <IconButton aria-label={`Remove add-on ${i}`} onClick={() => set(items.filter((_x, j) => j !== i))} sx={{ mt: 0.25 }} data-testid={`item-remove-${i}`}>
@@ -82,9 +90,9 @@ function ItemsEditor({ plans, bundles, currency }: { plans: Plan[]; bundles: Bun
                   <Box />
                 )}
               </Box>
-              {!!(it.discountPercent ?? '').trim() && (
+              {!!(it.discount ?? '').trim() && (
                 <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 180px 36px', gap: 1.25, alignItems: 'start', mt: 1.25 }} data-testid={`item-discount-${i}`}>
-                  <TextInput path={`items.${i}.discountReason`} label="Discount reason" placeholder={`Discount ${(it.discountPercent ?? '').trim()}%`} helperText="Printed with the discount on every invoice line" />
+                  <TextInput path={`items.${i}.discountReason`} label="Discount reason" placeholder={defaultDiscountReason(it.discountKind ?? 'percent', (it.discount ?? '').trim())} helperText="Printed with the discount on every invoice line" />
                   <DateInput path={`items.${i}.discountUntil`} label="Discount ends" helperText="Empty: no end" />
                   <Box />
                 </Box>

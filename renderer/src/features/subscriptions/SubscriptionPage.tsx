@@ -43,7 +43,7 @@ import { LinesTable, tableSx, TotalsBox } from '../invoices/LinesTable';
 import { documentTitle, fromPreviewLine, type InvoicePreview, type InvoiceSummary } from '../invoices/model';
 import { ChangeWizard } from './ChangeWizard';
 import { CancelDialog, PauseDialog } from './LifecycleDialogs';
-import { eventText, intervalText, itemName, itemsSummary, PRORATION_INVOICING_OPTIONS, PRORATION_OPTIONS, STATUS_META, type Subscription, type TimelineEntry } from './model';
+import { defaultDiscountReason, discountText, eventText, intervalText, itemName, itemsSummary, PRORATION_INVOICING_OPTIONS, PRORATION_OPTIONS, STATUS_META, type Subscription, type TimelineEntry } from './model';
 import { NextDeliveriesCard } from './NextDeliveriesCard';
 import { SubscriptionStatusChip } from './StatusChip';
 import { UsageImportDialog } from './UsageImportDialog';
@@ -146,8 +146,8 @@ function ItemsCard({ s, bundleNames, onChanged }: { s: Subscription; bundleNames
               <TableCell data-testid="subscription-item-discount">
                 {i.discount ? (
                   <>
-                    <Typography variant="body2" sx={{ fontVariantNumeric: 'tabular-nums' }}>{`${i.discount.percent}% off`}</Typography>
-                    {i.discount.reason !== `Discount ${i.discount.percent}%` && (
+                    <Typography variant="body2" sx={{ fontVariantNumeric: 'tabular-nums' }}>{discountText(i.discount)}</Typography>
+                    {i.discount.reason !== defaultDiscountReason(i.discount.amount ? 'amount' : 'percent', i.discount.amount ?? i.discount.percent ?? '') && (
                       <Typography variant="caption" color="text.secondary">
                         {i.discount.reason}
                       </Typography>
@@ -181,7 +181,11 @@ function ItemsCard({ s, bundleNames, onChanged }: { s: Subscription; bundleNames
               From <strong>{c.effectiveDate}</strong>: {changedName(c.itemId)}
               {c.planCode ? ` → plan ${c.planCode}` : ''}
               {c.quantity ? ` · quantity ${formatQuantity(c.quantity)}` : ''}
-              {c.discountPercent !== null ? (c.discountPercent === '0' ? ' · discount ends' : ` · ${c.discountPercent}% discount${c.discountReason ? ` (${c.discountReason})` : ''}`) : ''}
+              {c.discountAmount !== null || c.discountPercent !== null
+                ? c.discountPercent === '0'
+                  ? ' · discount ends'
+                  : ` · discount ${discountText({ percent: c.discountPercent, amount: c.discountAmount })}${c.discountReason ? ` (${c.discountReason})` : ''}`
+                : ''}
             </Alert>
           ))}
           {s.pauses.map((p) => (

@@ -72,14 +72,33 @@ export interface ItemValues {
   /** A plan id, or `bundle:<bundle id>` for a bundle sold as one item. */
   planId: string;
   quantity: string;
-  /** A percent off the item's lines ('' = none), its printed reason and an optional end day. */
-  discountPercent?: string;
+  /** A discount ('' = none): a percent or an amount off each period, its printed reason and an optional end day. */
+  discount?: string;
+  discountKind?: DiscountKind;
   discountReason?: string;
   discountUntil?: string;
 }
 
+export type DiscountKind = 'percent' | 'amount';
+
 /** A new item row of the form. */
-export const newItemValues = (): ItemValues => ({ planId: '', quantity: '1', discountPercent: '', discountReason: '', discountUntil: '' });
+export const newItemValues = (): ItemValues => ({ planId: '', quantity: '1', discount: '', discountKind: 'percent', discountReason: '', discountUntil: '' });
+
+/** A discount as the API gives it (percent or amount per period, reason). */
+export type ItemDiscount = NonNullable<Subscription['items'][number]['discount']>;
+/** "15% off" / "50.00 off per period". */
+export const discountText = (d: Pick<ItemDiscount, 'percent' | 'amount'>): string => (d.amount ? `${Number(d.amount).toFixed(2)} off per period` : `${d.percent}% off`);
+/** The reason the server prints when none is given. */
+export const defaultDiscountReason = (kind: DiscountKind, value: string): string => (kind === 'amount' ? `Discount ${Number(value).toFixed(2)} per period` : `Discount ${value}%`);
+/** Checks a discount value of a form; null when valid. */
+export function discountError(kind: DiscountKind, value: string): string | null {
+  if (!DEC_RE.test(value) || Number(value) <= 0) return kind === 'amount' ? 'must be an amount above 0 such as 50' : 'must be a percentage above 0, at most 100';
+  if (kind === 'percent' && Number(value) > 100) return 'must be a percentage above 0, at most 100';
+  return null;
+}
+const DEC_RE = /^\d+(\.\d+)?$/;
+/** The API fields of a form discount ({} without one). */
+export const discountInput = (kind: DiscountKind, value: string) => (!value ? {} : kind === 'amount' ? { discountAmount: value } : { discountPercent: value });
 
 export interface SubscriptionValues {
   customerId: string;
@@ -115,10 +134,11 @@ export function checkSubscription(v: SubscriptionValues): FieldErrors {
   v.items.forEach((it, i) => {
     if (!it.planId) e[`items.${i}.planId`] = 'is required';
     if (!DEC.test(it.quantity.trim())) e[`items.${i}.quantity`] = 'must be a number such as 1 or 2.5';
-    const d = (it.discountPercent ?? '').trim();
-    if (d && (!DEC.test(d) || Number(d) <= 0 || Number(d) > 100)) e[`items.${i}.discountPercent`] = 'must be a percentage above 0, at most 100';
-    if (!d && (it.discountReason ?? '').trim()) e[`items.${i}.discountPercent`] = 'is required with a reason';
-    if (!d && it.discountUntil) e[`items.${i}.discountPercent`] = 'is required with an end date';
+    const d = (it.discount ?? '').trim();
+    const bad = d ? discountError(it.discountKind ?? 'percent', d) : null;
+    if (bad) e[`items.${i}.discount`] = bad;
+    if (!d && (it.discountReason ?? '').trim()) e[`items.${i}.discount`] = 'is required with a reason';
+    if (!d && it.discountUntil) e[`items.${i}.discount`] = 'is required with an end date';
     if (d && it.discountUntil && v.startDate && it.discountUntil <= v.startDate) e[`items.${i}.discountUntil`] = 'must be after the start date';
   });
   const day = v.billingAnchorDay.trim();
@@ -138,9 +158,9 @@ export function toCreateInput(v: SubscriptionValues): OpInput<'subscriptions.cre
     ...(v.billingAnchorDay.trim() ? { billingAnchorDay: Number(v.billingAnchorDay.trim()) } : {}),
     items: v.items.map((it, i) => {
       const bundleId = bundleIdOf(it.planId);
-      const d = (it.discountPercent ?? '').trim();
+      const d = (it.discount ?? '').trim();
       const discount = d
-        ? { discountPercent: d, ...((it.discountReason ?? '').trim() ? { discountReason: it.discountReason!.trim() } : {}), ...(it.discountUntil ? { discountUntil: it.discountUntil } : {}) }
+        ? { ...discountInput(it.discountKind ?? 'percent', d), ...((it.discountReason ?? '').trim() ? { discountReason: it.discountReason!.trim() } : {}), ...(it.discountUntil ? { discountUntil: it.discountUntil } : {}) }
         : {};
       return { ...(bundleId ? { bundleId } : { planId: it.planId }), quantity: it.quantity.trim(), addon: i > 0, ...discount };
     }),
