@@ -593,22 +593,21 @@ class ItemBiller {
     fields: {
       quantity: string; unitPrice: string; fraction: string; precise: Decimal; description: string; rounding: RoundingMode; dueDate: IsoDate;
       /** The line's share of a whole period (a fixed discount amount is prorated by it); default 1. */
-      share?: Decimal;
+      share?: Decimal | undefined;
       noDiscount?: boolean;
     },
   ): ProposedLine {
     const { sub } = this.ctx;
     const d = fields.noDiscount ? null : terms.discount;
     let precise = fields.precise;
-    let discount: Pick<ProposedLine, 'discountMinor' | 'discountReason'> = {};
+    let discountMinor = 0;
     if (d) {
       const before = toMinor(precise, sub.currency, fields.rounding);
       precise = discounted(precise, d, fields.share);
-      const after = toMinor(precise, sub.currency, fields.rounding);
-      if (before !== after) discount = { discountMinor: before - after, discountReason: discountReasonOf(d) };
+      discountMinor = before - toMinor(precise, sub.currency, fields.rounding);
     }
     const minor = toMinor(precise, sub.currency, fields.rounding);
-    return {
+    const line: ProposedLine = {
       key: lineKey(this.item.id, start, end, kind),
       subscriptionId: sub.id,
       customerId: sub.customerId,
@@ -622,13 +621,17 @@ class ItemBiller {
       fraction: fields.fraction,
       amountPrecise: decStr(precise),
       amountMinor: minor === 0 ? 0 : minor,
-      ...discount,
       currency: sub.currency,
       taxCategory: terms.taxCategory,
       productId: terms.productId,
       planId: terms.planId,
       dueDate: fields.dueDate,
     };
+    if (discountMinor !== 0) {
+      line.discountMinor = discountMinor;
+      line.discountReason = discountReasonOf(d!);
+    }
+    return line;
   }
 
   /** What the slot should contain with today's knowledge. */
@@ -671,7 +674,7 @@ class ItemBiller {
           description: t0.description + (m0 === N ? '' : days(m0)),
           rounding: this.roundingFor(p0.model),
           dueDate: due(lineStart, lineEnd),
-          ...(t0.discount?.amount ? { share: new Decimal(m0).div(N) } : {}),
+          share: t0.discount?.amount ? new Decimal(m0).div(N) : undefined,
         }),
       );
     }
@@ -781,7 +784,7 @@ class ItemBiller {
         description: terms.description,
         rounding: this.roundingFor(model),
         dueDate: w.end,
-        ...(billed === N ? {} : { share: new Decimal(billed).div(N) }),
+        share: billed === N || !terms.discount?.amount ? undefined : new Decimal(billed).div(N),
       }),
     ];
   }
