@@ -102,6 +102,7 @@ describe.skipIf(!chromiumPath)('item discounts in the browser', () => {
     await fill(page, 'discount', '40');
     await choose(page, 'discountKind', 'amount');
     await choose(page, 'when', 'period_end');
+    await screenshot(page, 'e2e-discount-amount.png');
     await page.getByTestId('change-preview-button').click();
     await page.getByTestId('change-preview').waitFor();
     // 5 × 49.00 = 245.00 less 40.00 = 205.00 a period (from 196.00 today): an upgrade by price

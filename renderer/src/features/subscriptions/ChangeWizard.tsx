@@ -257,7 +257,7 @@ export function ChangeWizard({ subscription, onClose, onApplied }: { subscriptio
                     <CodePicker path="planId" label={v.type === 'add_addon' ? 'Add-on plan' : 'New plan'} options={planOptions} renderCode={false} required helperText={v.type === 'add_addon' ? `Plans billed ${s.intervalMonths === 1 ? 'monthly' : `every ${s.intervalMonths} months`} with a ${s.currency} price` : `Plans with a ${s.currency} price; one billed at another interval switches the subscription at the period end (every recurring item must move with it)`} />
                   )}
                   {(v.type === 'set_discount' || v.type === 'add_addon') && (
-                    <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 120px', gap: 1.25, alignItems: 'start' }}>
+                    <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 150px', gap: 1.25, alignItems: 'start' }}>
                       <TextInput
                         path="discount"
                         label="Discount"
@@ -270,7 +270,7 @@ export function ChangeWizard({ subscription, onClose, onApplied }: { subscriptio
                         label="Off"
                         options={[
                           { value: 'percent', label: '%' },
-                          { value: 'amount', label: `${s.currency} / period` },
+                          { value: 'amount', label: `${s.currency} per period` },
                         ]}
                       />
                     </Box>

@@ -68,7 +68,7 @@ function ItemsEditor({ plans, bundles, currency }: { plans: Plan[]; bundles: Bun
           const bundle = bundleOf(it.planId);
           return (
             <Box key={i} data-testid={`item-row-${i}`}>
-              <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 100px 100px 88px 36px', gap: 1.25, alignItems: 'start' }}>
+              <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 90px 90px 140px 36px', gap: 1.25, alignItems: 'start' }}>
                 <CodePicker path={`items.${i}.planId`} label={i === 0 ? 'Base plan or bundle' : `Add-on ${i}`} options={options} renderCode={false} required />
                 <TextInput path={`items.${i}.quantity`} label="Quantity" inputMode="decimal" required />
                 <TextInput path={`items.${i}.discount`} label="Discount" inputMode="decimal" placeholder="None" />
@@ -77,7 +77,7 @@ function ItemsEditor({ plans, bundles, currency }: { plans: Plan[]; bundles: Bun
                   label="Off"
                   options={[
                     { value: 'percent', label: '%' },
-                    { value: 'amount', label: `${currency || 'Amount'} / period` },
+                    { value: 'amount', label: `${currency || 'Amount'} per period` },
                   ]}
                 />
                 {i > 0 ? (
