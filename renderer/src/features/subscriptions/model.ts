@@ -1,5 +1,6 @@
 /** Subscription types, labels, and the create form's values with their conversion to the API input. */
 import type { OpInput, OpOutput } from '../../../../shared/api/index';
+import { discountReasonOf } from '../../../../shared/domain/billing/generator';
 import type { FieldErrors } from '../../components/form';
 import type { Tone } from '../../components/StatusChip';
 
@@ -88,8 +89,9 @@ export const newItemValues = (): ItemValues => ({ planId: '', quantity: '1', dis
 export type ItemDiscount = NonNullable<Subscription['items'][number]['discount']>;
 /** "15% off" / "50.00 off per period". */
 export const discountText = (d: Pick<ItemDiscount, 'percent' | 'amount'>): string => (d.amount ? `${Number(d.amount).toFixed(2)} off per period` : `${d.percent}% off`);
-/** The reason the server prints when none is given. */
-export const defaultDiscountReason = (kind: DiscountKind, value: string): string => (kind === 'amount' ? `Discount ${Number(value).toFixed(2)} per period` : `Discount ${value}%`);
+/** The reason the server prints when none is given (the generator's own wording). */
+export const defaultDiscountReason = (kind: DiscountKind, value: string): string =>
+  DEC_RE.test(value) ? discountReasonOf(kind === 'amount' ? { amount: value, reason: null } : { percent: value, reason: null }) : '';
 /** Checks a discount value of a form; null when valid. */
 export function discountError(kind: DiscountKind, value: string): string | null {
   if (!DEC_RE.test(value) || Number(value) <= 0) return kind === 'amount' ? 'must be an amount above 0 such as 50' : 'must be a percentage above 0, at most 100';
