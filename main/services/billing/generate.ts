@@ -155,11 +155,17 @@ const modelAt = (sched: readonly PricePoint[], date: IsoDate): ChargeModel | nul
   return best?.model ?? null;
 };
 
-/** An item's discount in force on `date` (its own, then its changes up to that date). */
-function discountAt(snap: SubscriptionSnapshot, itemId: string, date: IsoDate): ItemDiscount | null {
-  let d = snap.items.find((i) => i.id === itemId)?.discount ?? null;
-  for (const c of [...snap.changes].filter((c) => c.itemId === itemId && c.effectiveDate <= date && c.discount !== undefined).sort((a, b) => (a.effectiveDate < b.effectiveDate ? -1 : 1))) d = c.discount!;
-  return d;
+/** An item's quantity, price schedule and discount in force on `date`: its own, then its changes up to that date. */
+function itemTermsAt(snap: SubscriptionSnapshot, it: SubscriptionSnapshot['items'][number], date: IsoDate) {
+  let quantity = it.quantity;
+  let sched = it.priceSchedule;
+  let discount: ItemDiscount | null = it.discount ?? null;
+  for (const c of [...snap.changes].filter((c) => c.itemId === it.id && c.effectiveDate <= date).sort((a, b) => (a.effectiveDate < b.effectiveDate ? -1 : 1))) {
+    if (c.quantity !== undefined) quantity = c.quantity;
+    if (c.priceSchedule) sched = c.priceSchedule;
+    if (c.discount !== undefined) discount = c.discount;
+  }
+  return { quantity, sched, discount };
 }
 
 /** Price of one whole period of the recurring items in force on `date`, net of their discounts (uplift not included). */
@@ -169,14 +175,7 @@ export function periodAmount(snap: SubscriptionSnapshot, date: IsoDate): Decimal
     if (it.kind !== 'recurring') continue;
     const start = it.startDate ?? snap.startDate;
     if (start > date || (it.endDate && it.endDate <= date)) continue;
-    let quantity = it.quantity;
-    let sched = it.priceSchedule;
-    let discount = it.discount ?? null;
-    for (const c of [...snap.changes].filter((c) => c.itemId === it.id && c.effectiveDate <= date).sort((a, b) => (a.effectiveDate < b.effectiveDate ? -1 : 1))) {
-      if (c.quantity !== undefined) quantity = c.quantity;
-      if (c.priceSchedule) sched = c.priceSchedule;
-      if (c.discount !== undefined) discount = c.discount;
-    }
+    const { quantity, sched, discount } = itemTermsAt(snap, it, date);
     const model = modelAt(sched, date) ?? modelAt(sched, snap.startDate);
     if (!model) continue;
     total = total.plus(discounted(dec(priceCharge(model, { quantity, currency: snap.currency }).preciseAmount), discount));
@@ -282,7 +281,7 @@ export function currentUsage(db: Db, s: SubState, today: IsoDate) {
     if (model) {
       const r = priceCharge(model, { quantity: a.quantity, ...(a.transactions ? { transactions: a.transactions } : {}), currency: sub.currency });
       const share = new Decimal(daysBetween(from, to)).div(slot.nominalDays);
-      amountMinor = toMinor(discounted(dec(r.preciseAmount).times(uplift), discountAt(p.snapshot, item.id, slot.start), share), sub.currency);
+      amountMinor = toMinor(discounted(dec(r.preciseAmount).times(uplift), itemTermsAt(p.snapshot, snapItem, slot.start).discount, share), sub.currency);
     }
     out.push({
       itemId: item.id, metric: item.metric, aggregation: item.aggregation ?? 'sum', periodStart: from, periodEnd: to, quantity: decStr(dec(a.quantity)),
