@@ -17,6 +17,11 @@ export interface EnqueueInput {
   eventType: string;
   /** The full entity snapshot (JSON-serialisable). */
   payload: unknown;
+  /**
+   * The aggregate was created in the caller's transaction (a new id): this is its first event, sequence 1, with no
+   * lookup. Were it not, the UNIQUE (aggregate_type, aggregate_id, aggregate_seq) constraint rejects the row.
+   */
+  firstEvent?: boolean;
 }
 
 /** An outbox row with the sync columns of migration 0002. */
@@ -160,8 +165,7 @@ export function enqueueOutbox(raw: BetterSqlite3.Database, clockNowIso: string, 
   if (!aggregateType || !aggregateId || !eventType) throw new Error('enqueueOutbox: aggregateType, aggregateId and eventType are required');
   const json = JSON.stringify(payload ?? null);
   const write = (): OutboxRow => {
-    const { m } = stmt(raw, 'maxSeq').get(aggregateType, aggregateId) as { m: number | null };
-    const seq = (m ?? 0) + 1;
+    const seq = input.firstEvent ? 1 : ((stmt(raw, 'maxSeq').get(aggregateType, aggregateId) as { m: number | null }).m ?? 0) + 1;
     const id = newId();
     const idempotencyKey = `${aggregateType}:${aggregateId}:${seq}`;
     stmt(raw, 'insert').run(id, idempotencyKey, aggregateType, aggregateId, seq, eventType, json, clockNowIso);

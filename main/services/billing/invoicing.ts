@@ -577,7 +577,9 @@ export function finalizeInvoice(db: Db, invoiceId: string, nowIso: string, setti
       customerSnap, sellerSnap, preceding, nowIso, nowIso, invoiceId);
   if (kind === 'credit_note' && preceding) applyCredit(db, preceding, totals.grossMinor, nowIso);
   // The ERP's snapshot of the finalized document is rendered from it when the row is read (it never changes).
-  enqueueOutbox(db, nowIso, { aggregateType: kind, aggregateId: invoiceId, eventType: `${kind}.finalized`, payload: renderedPayload(DOCUMENT_PAYLOAD, { status }) });
+  enqueueOutbox(db, nowIso, {
+    aggregateType: kind, aggregateId: invoiceId, eventType: `${kind}.finalized`, payload: renderedPayload(DOCUMENT_PAYLOAD, { status }), firstEvent: !!opts.pendingDraft,
+  });
   if (kind === 'credit_note' && preceding) refreshDunningById(db, invoiceRow(db, preceding)?.subscription_id ?? null, date, nowIso, settings.dunningGraceDays);
   return { id: invoiceId, kind, number, grossMinor: totals.grossMinor, status };
 }

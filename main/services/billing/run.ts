@@ -15,7 +15,8 @@
  *    numbers are taken inside the same transaction as the finalization (no gap, no reuse).
  * 4. dunning — subscriptions with an invoice overdue for settings.dunningGraceDays become past_due; unpaid invoices
  *    get reminder level n once settings.dunningLevels[n-1] days overdue (dunning.ts).
- * Everything is logged in billing_run_log (billed, skipped and why, failed and why, finalized, past_due).
+ * Everything is logged in billing_run_log (billed — naming the invoice when it was finalized at once —, skipped and
+ * why, failed and why, finalized after the grace period, past_due, reminders).
  * Double billing is impossible regardless: invoice_lines.line_key is UNIQUE among billed lines.
  */
 import { addDays, type IsoDate } from '../../../shared/domain/billing';
@@ -223,17 +224,13 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
               counters.billed++;
               counters.lines_created += r.lines;
               counters.invoices_created += 1;
+              if (r.finalized) counters.finalized++;
+              // One entry per billed subscription: an invoice finalized at once (no grace period) is named in it.
+              const fin = r.finalized ? `; ${r.finalized.kind === 'credit_note' ? 'credit note' : 'invoice'} ${r.finalized.number} finalized` : '';
               logEntry(db, runId, runAt, {
                 outcome: 'billed', subscriptionId: id, customerId: sub.customer_id, invoiceId: r.invoiceId, lines: r.lines, amountMinor: r.amountMinor, currency: r.currency,
-                message: `${r.lines} line(s) billed through ${T}; next billing ${r.nextBillingDate ?? 'none'}${r.unresolved.length ? `; unresolved: ${r.unresolved.join('; ')}` : ''}`,
+                message: `${r.lines} line(s) billed through ${T}${fin}; next billing ${r.nextBillingDate ?? 'none'}${r.unresolved.length ? `; unresolved: ${r.unresolved.join('; ')}` : ''}`,
               });
-              if (r.finalized) {
-                counters.finalized++;
-                logEntry(db, runId, runAt, {
-                  outcome: 'finalized', subscriptionId: id, customerId: sub.customer_id, invoiceId: r.invoiceId, amountMinor: r.finalized.grossMinor, currency: r.currency,
-                  message: `${r.finalized.kind === 'credit_note' ? 'credit note' : 'invoice'} ${r.finalized.number} finalized`,
-                });
-              }
             } else {
               counters.skipped++;
               logEntry(db, runId, runAt, {

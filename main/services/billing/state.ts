@@ -538,12 +538,33 @@ export function aggregateUsage(
     return { quantity: r ? decStr(dec(r.quantity)) : '0', records: n };
   }
   const rows = st(db, 'SELECT quantity FROM usage_records WHERE item_id = ? AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, id').all(item.id, from, to) as { quantity: string }[];
+  return { quantity: sumOrMax(rows, agg === 'max'), records: rows.length, ...(wantTransactions && agg === 'sum' ? { transactions: rows.map((r) => r.quantity) } : {}) };
+}
+
+const INTEGER = /^-?\d{1,15}$/;
+
+/** The sum (or the maximum, at least 0) of usage quantities: in integers when they all are (the usual case), else decimals. */
+export function sumOrMax(rows: readonly { quantity: string }[], max: boolean): string {
+  let n = 0;
+  let exact = true;
+  for (const r of rows) {
+    if (!INTEGER.test(r.quantity)) {
+      exact = false;
+      break;
+    }
+    n = max ? Math.max(n, Number(r.quantity)) : n + Number(r.quantity);
+    if (!Number.isSafeInteger(n)) {
+      exact = false;
+      break;
+    }
+  }
+  if (exact) return String(n === 0 ? 0 : n);
   let acc = new Decimal(0);
   for (const r of rows) {
     const q = dec(r.quantity);
-    acc = agg === 'max' ? (q.gt(acc) ? q : acc) : acc.plus(q);
+    acc = max ? (q.gt(acc) ? q : acc) : acc.plus(q);
   }
-  return { quantity: decStr(acc), records: rows.length, ...(wantTransactions && agg === 'sum' ? { transactions: rows.map((r) => r.quantity) } : {}) };
+  return decStr(acc);
 }
 
 const modelAt = (sched: readonly PricePoint[], date: IsoDate): ChargeModel | null => {

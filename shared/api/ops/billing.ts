@@ -41,6 +41,10 @@ export const BillingLogEntry = z.object({
   id: Id,
   runId: Id,
   at: IsoDateTime,
+  /**
+   * billed: lines written for a subscription (the message names the invoice when it was finalized at once, with no
+   * grace period); finalized: a draft finalized after its grace period; skipped / failed: with the reason.
+   */
   outcome: z.enum(['billed', 'skipped', 'failed', 'finalized', 'status', 'past_due', 'reminder']),
   subscriptionId: Id.nullable(),
   customerId: Id.nullable(),

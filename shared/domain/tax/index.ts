@@ -166,8 +166,33 @@ export function determineTax(line: Pick<TaxLineInput, 'taxCategory' | 'supplyTyp
 
 const CATEGORY_ORDER: readonly TaxCategoryCode[] = ['S', 'Z', 'E', 'AE', 'K', 'G', 'O'];
 
-/** tax = base × rate / 100, rounded to an integer number of minor units. */
+/** A rate such as "19" or "7.7" as an integer number of ten-thousandths of a percent; null past 4 places. */
+const RATE_SCALE = 10_000;
+const scaledRates = new Map<string, number | null>();
+function scaledRate(rate: string): number | null {
+  let r = scaledRates.get(rate);
+  if (r === undefined) {
+    const m = /^(\d{1,3})(?:\.(\d{1,4}))?$/.exec(rate);
+    r = m ? Number(m[1]) * RATE_SCALE + Number((m[2] ?? '').padEnd(4, '0')) : null;
+    if (scaledRates.size < 1000) scaledRates.set(rate, r);
+  }
+  return r;
+}
+
+/**
+ * tax = base × rate / 100, rounded to an integer number of minor units. Exact in integers when the rate has at most
+ * 4 decimal places and the product stays a safe integer (every real VAT rate on any real amount); decimals otherwise.
+ */
 export function taxOf(baseMinor: number, rate: string, rounding: RoundingMode = 'half_up'): number {
+  const r = scaledRate(rate);
+  const num = r === null ? NaN : Math.abs(baseMinor) * r;
+  if (Number.isSafeInteger(num)) {
+    const den = 100 * RATE_SCALE;
+    let q = Math.floor(num / den);
+    const twice = 2 * (num - q * den);
+    if (twice > den || (twice === den && (rounding === 'half_up' || q % 2 === 1))) q += 1;
+    return baseMinor < 0 && q !== 0 ? -q : q;
+  }
   const t = new Decimal(baseMinor).times(rate).div(100).toDecimalPlaces(0, roundingModeOf(rounding)).toNumber();
   return t === 0 ? 0 : t;
 }
@@ -187,7 +212,14 @@ export function computeInvoiceTotals<L extends TaxLineInput>(lines: readonly L[]
     if (!Number.isSafeInteger(l.amountMinor)) throw new TaxConfigError(`amountMinor must be an integer, got ${l.amountMinor}`);
   }
 
-  const dets = lines.map((l) => determineTax(l, opts, warnings));
+  // one determination per (category, supply type): the lines of an invoice share a handful
+  const byKind = new Map<string, TaxDetermination>();
+  const dets = lines.map((l) => {
+    const k = `${l.taxCategory ?? 'standard'}|${l.supplyType ?? ''}`;
+    let d = byKind.get(k);
+    if (!d) byKind.set(k, (d = determineTax(l, opts, warnings)));
+    return d;
+  });
   const groups = new Map<string, { det: TaxDetermination; idx: number[] }>();
   dets.forEach((d, i) => {
     const k = `${d.category}|${d.rate}`;

@@ -240,8 +240,10 @@ describe('the billing run', () => {
     ]);
     expect(docs[0]!.netMinor).toBe(12000);
     const log = await w.b.call('billing.runLog', { runId: docs[0]!.billingRunId! });
-    expect(log.items.map((e) => e.outcome)).toEqual(['billed', 'finalized']);
-    expect(log.items[0]!.message).toMatch(/4 line\(s\) billed through 2026-04-15; next billing 2026-05-01/);
+    // one entry: billed and, with no grace period, finalized at once (the invoice is named)
+    expect(log.items.map((e) => e.outcome)).toEqual(['billed']);
+    expect(log.items[0]!.message).toBe(`4 line(s) billed through 2026-04-15; invoice ${docs[0]!.number} finalized; next billing 2026-05-01`);
+    expect(log.items[0]!.invoiceId).toBe(docs[0]!.id);
   });
 
   it('keeps drafts for the grace period, then finalizes them (numbers taken at finalization)', async () => {

@@ -11,6 +11,7 @@ import {
   type TaxOptions,
 } from '../../../shared/domain/tax';
 import { EU_COUNTRIES } from '../../../shared/domain/vat';
+import { Decimal } from '../../../shared/domain/money';
 import { proposeLines } from '../../../shared/domain/billing';
 import { item, perUnit, sub } from '../billing/helpers';
 
@@ -103,6 +104,23 @@ describe('rounding', () => {
     // credits round symmetrically
     expect(taxOf(-4550, '19', 'half_even')).toBe(-864);
     expect(taxOf(-4550, '19', 'half_up')).toBe(-865);
+  });
+  test('taxOf in integers is exactly the decimal computation (rates up to 4 places; others and huge bases by decimals)', () => {
+    const byDecimal = (base: number, rate: string, mode: 'half_up' | 'half_even') => {
+      const t = new Decimal(base).times(rate).div(100).toDecimalPlaces(0, mode === 'half_even' ? Decimal.ROUND_HALF_EVEN : Decimal.ROUND_HALF_UP).toNumber();
+      return t === 0 ? 0 : t;
+    };
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rates = ['0', '19', '7', '7.7', '5.5', '2.1', '8.125', '13.5', '100', '0.0001', '12.34567', '3.33333333'];
+    for (let i = 0; i < 20_000; i++) {
+      const rate = rates[i % rates.length]!;
+      // exact halves are the interesting cases: bases that are multiples of 50 / 10, and random ones
+      const base = Math.round((rnd() - 0.5) * (i % 3 === 0 ? 1e6 : i % 3 === 1 ? 2e4 : 1e12)) * (i % 5 === 0 ? 50 : 1);
+      for (const mode of ['half_up', 'half_even'] as const) expect(taxOf(base, rate, mode), `${base} × ${rate} % ${mode}`).toBe(byDecimal(base, rate, mode));
+    }
+    expect(taxOf(Number.MAX_SAFE_INTEGER, '19')).toBe(byDecimal(Number.MAX_SAFE_INTEGER, '19', 'half_up'));
+    expect(Object.is(taxOf(-1, '19'), 0)).toBe(true);
   });
   test('per invoice vs per line: three lines of 0.10 at 7 %', () => {
     // per line: 0.007 → 0.01 each = 0.03; per invoice: 0.30 × 7 % = 0.021 → 0.02
