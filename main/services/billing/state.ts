@@ -624,7 +624,9 @@ export interface BatchLookups {
  * `cacheCounters`: the caller rolls back the whole transaction on any failure (no savepoints), so number counters may
  * be cached within it (see NumberingCache.counters).
  */
-export function batchLookups(db: Db, states: Iterable<SubState>, o: { cacheCounters?: boolean } = {}): BatchLookups {
+export function batchLookups(db: Db, batch: Iterable<SubState>, o: { cacheCounters?: boolean } = {}): BatchLookups {
+  // walked several times below (an iterator, such as a Map's values(), only once)
+  const states = [...batch];
   const subs: string[] = [];
   const customers = new Set<string>();
   for (const s of states) {

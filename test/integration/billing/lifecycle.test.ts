@@ -5,6 +5,7 @@
  * gapless numbering and idempotent repeated runs. Amounts are worked out by hand in the comments.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { batchLookups, existingLines, loadStates } from '../../../main/services/billing/state';
 import { at, lineView, months, world, type World } from './helpers';
 
 let w: World;
@@ -244,6 +245,24 @@ describe('the billing run', () => {
     expect(log.items.map((e) => e.outcome)).toEqual(['billed']);
     expect(log.items[0]!.message).toBe(`4 line(s) billed through 2026-04-15; invoice ${docs[0]!.number} finalized; next billing 2026-05-01`);
     expect(log.items[0]!.invoiceId).toBe(docs[0]!.id);
+  });
+
+  it('reads the billed lines of a whole batch in one query, the same lines as the per-subscription lookup', async () => {
+    w = await world('2026-01-01');
+    const c = await w.customer();
+    const subs = [];
+    for (const q of ['1', '2']) subs.push(await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans['SEAT-M']!, quantity: q }, { planId: w.plans['API-M']!, metric: 'api_calls' }] }));
+    await w.runOn('2026-01-01');
+    await w.runOn('2026-02-01');
+    const db = w.b.base.raw;
+    // as the run hands them over: a Map's values() iterator (walked once)
+    const batch = batchLookups(db, loadStates(db, subs.map((s) => s.id)).values());
+    expect(batch.billedFrom <= '2026-01-01').toBe(true);
+    const keys = (ls: { key: string; amountMinor: number }[]) => ls.map((l) => `${l.key} ${l.amountMinor}`).sort();
+    for (const s of subs) {
+      expect(batch.billedLines.get(s.id)!.map((l) => l.k.split('|').slice(1, 3).join('→')).sort()).toEqual(['2026-01-01→2026-02-01', '2026-02-01→2026-03-01']); // the seats of January and February (no usage yet)
+      for (const win of ['2026-01-01', '2026-02-01']) expect(keys(existingLines(db, s.id, win, batch))).toEqual(keys(existingLines(db, s.id, win)));
+    }
   });
 
   it('keeps drafts for the grace period, then finalizes them (numbers taken at finalization)', async () => {
