@@ -154,6 +154,23 @@ describe.skipIf(!chromiumPath)('foundation: customers and catalog in the browser
     expect(text).toContain('USD 12.50 / unit');
     expect(text).toContain('14 days');
     await screenshot(page, 'e2e-plans.png');
+
+    // archive the plan (after confirming), then reactivate it: its terms are kept
+    await planRow.click();
+    await page.getByTestId('plan-archive').click();
+    await page.getByTestId('confirm-dialog').waitFor();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('plan-form').waitFor({ state: 'detached' });
+    await expect.poll(() => gridRow(page, 'plans-grid', 'Pro quarterly').textContent()).toContain('Inactive');
+    await page.getByTestId('plans-status-active').click();
+    await gridRow(page, 'plans-grid', 'Pro quarterly').waitFor({ state: 'detached' });
+    await page.getByTestId('plans-status-inactive').click();
+    await gridRow(page, 'plans-grid', 'Pro quarterly').click();
+    await page.getByTestId('plan-reactivate').click();
+    await page.getByTestId('plan-form').waitFor({ state: 'detached' });
+    await page.getByTestId('plans-status-all').click();
+    await expect.poll(() => gridRow(page, 'plans-grid', 'Pro quarterly').textContent()).toContain('Active');
+    expect(await gridRow(page, 'plans-grid', 'Pro quarterly').textContent()).toContain('USD 12.50 / unit');
     expectNoErrors();
   });
 

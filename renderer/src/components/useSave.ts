@@ -44,5 +44,19 @@ export function useSave(form: FormApi<unknown>, what: string) {
     }
   };
 
-  return { busy, setBusy, banner, setBanner, run };
+  /** Runs an action outside the form (archive, reactivate): busy meanwhile, a failure as a toast. Resolves true on success. */
+  const act = async (call: () => Promise<void>): Promise<boolean> => {
+    setBusy(true);
+    try {
+      await call();
+      return true;
+    } catch (e) {
+      toast.error(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return { busy, setBusy, banner, setBanner, run, act };
 }

@@ -1,6 +1,4 @@
 /** Create or edit a plan: product, billing interval, trial and prices per currency; archive from the footer. */
-import ArchiveIcon from '@mui/icons-material/ArchiveOutlined';
-import UnarchiveIcon from '@mui/icons-material/UnarchiveOutlined';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -12,7 +10,7 @@ import { useEffect, useState } from 'react';
 import { invoke } from '../../api/client';
 import { hrefOf } from '../../app/router';
 import { useAppStore } from '../../app/store';
-import { confirm } from '../../components/confirm';
+import { ArchiveToggle } from '../../components/ArchiveToggle';
 import { CodePicker, IntegerInput, SelectInput, SwitchInput, TextInput } from '../../components/fields';
 import { FormProvider, type FormApi, useForm } from '../../components/form';
 import { FormBanner } from '../../components/FormBanner';
@@ -65,31 +63,18 @@ export function PlanEditor({ id, onClose, onChanged }: { id: string; onClose: ()
       </Button>,
     );
 
-  const setActive = async (active: boolean) => {
-    if (!plan) return;
-    if (!active) {
-      const ok = await confirm({
-        title: `Archive plan ${plan.name}?`,
-        message: 'The plan becomes inactive: existing subscriptions keep it, but it is no longer offered for new ones. You can reactivate it later.',
-        confirmLabel: 'Archive',
-        danger: true,
-      });
-      if (!ok) return;
-    }
-    save.setBusy(true);
-    try {
-      // The whole plan goes in the patch: plans.update's patch schema fills omitted fields with their defaults.
-      const p = active
-        ? await invoke('plans.update', { id: plan.id, expectedVersion: plan.version, patch: { ...toPlanPatch(planValuesOf(plan)), active: true } })
-        : await invoke('plans.archive', { id: plan.id });
-      toast.success(`Plan ${p.code} ${active ? 'reactivated' : 'archived'}`);
-      onChanged();
-      onClose();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      save.setBusy(false);
-    }
+  const archive = async () => {
+    const p = await invoke('plans.archive', { id: plan!.id });
+    toast.success(`Plan ${p.code} archived`);
+    onChanged();
+    onClose();
+  };
+  const reactivate = async () => {
+    // The whole plan goes in the patch: plans.update's patch schema fills omitted fields with their defaults.
+    const p = await invoke('plans.update', { id: plan!.id, expectedVersion: plan!.version, patch: { ...toPlanPatch(planValuesOf(plan!)), active: true } });
+    toast.success(`Plan ${p.code} reactivated`);
+    onChanged();
+    onClose();
   };
 
   const everyN = form.values.interval === 'every_n_months';
@@ -109,16 +94,13 @@ export function PlanEditor({ id, onClose, onChanged }: { id: string; onClose: ()
       saveTestId="plan-save"
       submitLabel={editing ? 'Save changes' : 'Create plan'}
       secondaryActions={
-        plan &&
-        (plan.active ? (
-          <Button color="error" variant="outlined" startIcon={<ArchiveIcon />} onClick={() => void setActive(false)} disabled={save.busy} data-testid="plan-archive">
-            Archive
-          </Button>
-        ) : (
-          <Button variant="outlined" startIcon={<UnarchiveIcon />} onClick={() => void setActive(true)} disabled={save.busy} data-testid="plan-reactivate">
-            Reactivate
-          </Button>
-        ))
+        plan && (
+          <ArchiveToggle
+            active={plan.active} save={save} archive={archive} reactivate={reactivate} testId="plan"
+            confirmTitle={`Archive plan ${plan.name}?`}
+            confirmMessage="The plan becomes inactive: existing subscriptions keep it, but it is no longer offered for new ones. You can reactivate it later."
+          />
+        )
       }
     >
       <FormProvider value={form as FormApi<unknown>}>

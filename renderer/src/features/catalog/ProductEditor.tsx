@@ -1,12 +1,10 @@
 /** Create or edit a product; archive (deactivate) it from the footer. */
-import ArchiveIcon from '@mui/icons-material/ArchiveOutlined';
-import UnarchiveIcon from '@mui/icons-material/UnarchiveOutlined';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
 import { invoke } from '../../api/client';
-import { confirm } from '../../components/confirm';
+import { ArchiveToggle } from '../../components/ArchiveToggle';
 import { SelectInput, SwitchInput, TextInput } from '../../components/fields';
 import { FormProvider, type FormApi, useForm } from '../../components/form';
 import { FormBanner } from '../../components/FormBanner';
@@ -50,31 +48,18 @@ export function ProductEditor({ id, onClose, onChanged }: { id: string; onClose:
       </Button>,
     );
 
-  const setActive = async (active: boolean) => {
-    if (!product) return;
-    if (!active) {
-      const ok = await confirm({
-        title: `Archive ${product.name}?`,
-        message: 'The product becomes inactive: it stays on existing plans and invoices but is no longer offered. You can reactivate it later.',
-        confirmLabel: 'Archive',
-        danger: true,
-      });
-      if (!ok) return;
-    }
-    save.setBusy(true);
-    try {
-      // The whole product goes in the patch: products.update's patch schema fills omitted fields with their defaults.
-      const p = active
-        ? await invoke('products.update', { id: product.id, expectedVersion: product.version, patch: { ...toProductInput(productValuesOf(product)), active: true } })
-        : await invoke('products.archive', { id: product.id });
-      toast.success(`Product ${p.sku} ${active ? 'reactivated' : 'archived'}`);
-      onChanged();
-      onClose();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      save.setBusy(false);
-    }
+  const archive = async () => {
+    const p = await invoke('products.archive', { id: product!.id });
+    toast.success(`Product ${p.sku} archived`);
+    onChanged();
+    onClose();
+  };
+  const reactivate = async () => {
+    // The whole product goes in the patch: products.update's patch schema fills omitted fields with their defaults.
+    const p = await invoke('products.update', { id: product!.id, expectedVersion: product!.version, patch: { ...toProductInput(productValuesOf(product!)), active: true } });
+    toast.success(`Product ${p.sku} reactivated`);
+    onChanged();
+    onClose();
   };
 
   return (
@@ -93,16 +78,13 @@ export function ProductEditor({ id, onClose, onChanged }: { id: string; onClose:
       saveTestId="product-save"
       submitLabel={editing ? 'Save changes' : 'Create product'}
       secondaryActions={
-        product &&
-        (product.active ? (
-          <Button color="error" variant="outlined" startIcon={<ArchiveIcon />} onClick={() => void setActive(false)} disabled={save.busy} data-testid="product-archive">
-            Archive
-          </Button>
-        ) : (
-          <Button variant="outlined" startIcon={<UnarchiveIcon />} onClick={() => void setActive(true)} disabled={save.busy} data-testid="product-reactivate">
-            Reactivate
-          </Button>
-        ))
+        product && (
+          <ArchiveToggle
+            active={product.active} save={save} archive={archive} reactivate={reactivate} testId="product"
+            confirmTitle={`Archive ${product.name}?`}
+            confirmMessage="The product becomes inactive: it stays on existing plans and invoices but is no longer offered. You can reactivate it later."
+          />
+        )
       }
     >
       <FormProvider value={form as FormApi<unknown>}>

@@ -1,6 +1,4 @@
 /** Create or edit a customer in a drawer; archive and restore from its footer. */
-import ArchiveIcon from '@mui/icons-material/ArchiveOutlined';
-import UnarchiveIcon from '@mui/icons-material/UnarchiveOutlined';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import InputAdornment from '@mui/material/InputAdornment';
@@ -9,7 +7,7 @@ import Stack from '@mui/material/Stack';
 import { useEffect, useState } from 'react';
 import { invoke } from '../../api/client';
 import { useAppStore } from '../../app/store';
-import { confirm } from '../../components/confirm';
+import { ArchiveToggle } from '../../components/ArchiveToggle';
 import { ChipsInput, CodePicker, CountryPicker, CurrencyPicker, IntegerInput, SelectInput, TextInput } from '../../components/fields';
 import { FormProvider, type FormApi, useForm } from '../../components/form';
 import { FormBanner } from '../../components/FormBanner';
@@ -74,40 +72,16 @@ export function CustomerEditor({ id, onClose, onChanged }: { id: string; onClose
     );
 
   const archive = async () => {
-    if (!customer) return;
-    const ok = await confirm({
-      title: `Archive ${customer.name}?`,
-      message: 'Archived customers are hidden from lists and pickers but keep all their history. You can restore them at any time.',
-      confirmLabel: 'Archive',
-      danger: true,
-    });
-    if (!ok) return;
-    save.setBusy(true);
-    try {
-      const c = await invoke('customers.archive', { id: customer.id });
-      toast.success(`Customer ${c.number} archived`);
-      onChanged();
-      onClose();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      save.setBusy(false);
-    }
+    const c = await invoke('customers.archive', { id: customer!.id });
+    toast.success(`Customer ${c.number} archived`);
+    onChanged();
+    onClose();
   };
-
   const restore = async () => {
-    if (!customer) return;
-    save.setBusy(true);
-    try {
-      const c = await invoke('customers.restore', { id: customer.id });
-      setCustomer(c);
-      toast.success(`Customer ${c.number} restored`);
-      onChanged();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      save.setBusy(false);
-    }
+    const c = await invoke('customers.restore', { id: customer!.id });
+    setCustomer(c);
+    toast.success(`Customer ${c.number} restored`);
+    onChanged();
   };
 
   const loading = editing && !customer;
@@ -127,16 +101,13 @@ export function CustomerEditor({ id, onClose, onChanged }: { id: string; onClose
       saveTestId="customer-save"
       submitLabel={editing ? 'Save changes' : 'Create customer'}
       secondaryActions={
-        customer &&
-        (customer.status === 'active' ? (
-          <Button color="error" variant="outlined" startIcon={<ArchiveIcon />} onClick={() => void archive()} disabled={save.busy} data-testid="customer-archive">
-            Archive
-          </Button>
-        ) : (
-          <Button variant="outlined" startIcon={<UnarchiveIcon />} onClick={() => void restore()} disabled={save.busy} data-testid="customer-restore">
-            Restore
-          </Button>
-        ))
+        customer && (
+          <ArchiveToggle
+            active={customer.status === 'active'} save={save} archive={archive} reactivate={restore} testId="customer" reactivateLabel="Restore"
+            confirmTitle={`Archive ${customer.name}?`}
+            confirmMessage="Archived customers are hidden from lists and pickers but keep all their history. You can restore them at any time."
+          />
+        )
       }
     >
       <FormProvider value={form as FormApi<unknown>}>

@@ -4,9 +4,7 @@
  * price, the saving — for any currency the bundle can be sold in.
  */
 import AddIcon from '@mui/icons-material/Add';
-import ArchiveIcon from '@mui/icons-material/ArchiveOutlined';
 import DeleteIcon from '@mui/icons-material/DeleteOutlined';
-import UnarchiveIcon from '@mui/icons-material/UnarchiveOutlined';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -31,7 +29,7 @@ import type { OpInput, OpOutput } from '../../../../shared/api/index';
 import { dec } from '../../../../shared/domain/money';
 import { invoke } from '../../api/client';
 import { colors } from '../../app/theme';
-import { confirm } from '../../components/confirm';
+import { ArchiveToggle } from '../../components/ArchiveToggle';
 import { CodePicker, CurrencyPicker, SwitchInput, TextInput } from '../../components/fields';
 import { type FieldErrors, FormProvider, type FormApi, useField, useForm } from '../../components/form';
 import { FormBanner } from '../../components/FormBanner';
@@ -332,20 +330,17 @@ export function BundleEditor({ id, onClose, onChanged }: { id: string; onClose: 
       onClose();
     });
 
-  const setActive = async (active: boolean) => {
-    if (!bundle) return;
-    if (!active && !(await confirm({ title: `Archive bundle ${bundle.name}?`, message: 'It is no longer offered; existing sales keep it. You can reactivate it later.', confirmLabel: 'Archive', danger: true }))) return;
-    save.setBusy(true);
-    try {
-      const b = active ? await invoke('bundles.update', { id: bundle.id, expectedVersion: bundle.version, patch: { active: true } }) : await invoke('bundles.archive', { id: bundle.id });
-      toast.success(`Bundle ${b.code} ${active ? 'reactivated' : 'archived'}`);
-      onChanged();
-      onClose();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      save.setBusy(false);
-    }
+  const archive = async () => {
+    const b = await invoke('bundles.archive', { id: bundle!.id });
+    toast.success(`Bundle ${b.code} archived`);
+    onChanged();
+    onClose();
+  };
+  const reactivate = async () => {
+    const b = await invoke('bundles.update', { id: bundle!.id, expectedVersion: bundle!.version, patch: { active: true } });
+    toast.success(`Bundle ${b.code} reactivated`);
+    onChanged();
+    onClose();
   };
 
   const loading = (editing && !bundle) || plans === null;
@@ -365,16 +360,12 @@ export function BundleEditor({ id, onClose, onChanged }: { id: string; onClose: 
       saveTestId="bundle-save"
       submitLabel={editing ? 'Save changes' : 'Create bundle'}
       secondaryActions={
-        bundle &&
-        (bundle.active ? (
-          <Button color="error" variant="outlined" startIcon={<ArchiveIcon />} onClick={() => void setActive(false)} disabled={save.busy} data-testid="bundle-archive">
-            Archive
-          </Button>
-        ) : (
-          <Button variant="outlined" startIcon={<UnarchiveIcon />} onClick={() => void setActive(true)} disabled={save.busy} data-testid="bundle-reactivate">
-            Reactivate
-          </Button>
-        ))
+        bundle && (
+          <ArchiveToggle
+            active={bundle.active} save={save} archive={archive} reactivate={reactivate} testId="bundle"
+            confirmTitle={`Archive bundle ${bundle.name}?`} confirmMessage="It is no longer offered; existing sales keep it. You can reactivate it later."
+          />
+        )
       }
     >
       <FormProvider value={form as FormApi<unknown>}>
