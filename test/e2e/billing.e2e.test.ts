@@ -114,6 +114,7 @@ describe.skipIf(!chromiumPath)('billing: subscriptions, billing runs and invoice
     await run.click();
     await page.getByTestId('run-log').waitFor();
     await expect.poll(() => gridRow(page, 'run-log-grid', 'Nordwind').textContent()).toContain('EUR 147.00');
+    await screenshot(page, 'e2e-run-log.png');
     await page.getByTestId('run-log-close').click();
 
     await page.getByTestId('nav-invoices').click();
