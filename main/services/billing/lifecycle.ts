@@ -155,18 +155,27 @@ export function saveSub(db: Db, sub: SubRow): void {
 
 /** The columns a billing run moves on every subscription it bills (none of them indexed but next_billing_date). */
 const RUN_COLUMNS = ['next_billing_date', 'bill_from', 'status_checked_through', 'price_locks', 'last_run_id', 'billing_error', 'updated_at'] as const;
-const SAVE_RUN_SQL = `UPDATE subscriptions SET ${RUN_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`;
 const RUN_SET: ReadonlySet<string> = new Set(RUN_COLUMNS);
+/** The other columns saveSub writes (the ones a subscription's lifecycle may change). */
+const OTHER_COLUMNS = [...SAVE_SQL.matchAll(/(\w+) = @/g)].map((m) => m[1]! as keyof SubRow).filter((c) => c !== 'id' && !RUN_SET.has(c));
+/** The UPDATE of the run's columns plus some others, by the others' names (a handful of shapes: renewals, status changes). */
+const runUpdates = new Map<string, { sql: string; columns: readonly string[] }>();
 
 /**
- * Saves a subscription the billing run has processed: when only the run's own columns changed since `before` (the
- * row as loaded), a narrow UPDATE (SQLite then leaves the status and renewal indexes alone); otherwise every column.
+ * Saves a subscription the billing run has processed: the run's own columns and whichever others changed since
+ * `before` (the row as loaded; typically the current term end at a renewal, or the status), so SQLite leaves the
+ * indexes of unchanged columns (customer, status, renewal date) alone.
  */
 export function saveSubAfterRun(db: Db, before: Readonly<SubRow>, sub: SubRow): void {
-  for (const k of Object.keys(sub) as (keyof SubRow)[]) {
-    if (!RUN_SET.has(k) && sub[k] !== before[k]) return saveSub(db, sub);
+  let others = '';
+  for (const k of OTHER_COLUMNS) if (sub[k] !== before[k]) others += others ? `,${k}` : k;
+  let u = runUpdates.get(others);
+  if (!u) {
+    const columns = [...RUN_COLUMNS, ...(others ? others.split(',') : [])];
+    u = { columns, sql: `UPDATE subscriptions SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id` };
+    if (runUpdates.size < 64) runUpdates.set(others, u);
   }
   const row: Record<string, unknown> = { id: sub.id };
-  for (const c of RUN_COLUMNS) row[c] = sub[c];
-  st(db, SAVE_RUN_SQL).run(row);
+  for (const c of u.columns) row[c] = c === 'interval_changes' ? (sub.interval_changes ?? '[]') : sub[c as keyof SubRow];
+  st(db, u.sql).run(row);
 }
