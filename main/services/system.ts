@@ -5,6 +5,7 @@ import { checkVatId, normalizeVatId } from '../../shared/domain/vat';
 import { newId } from '../platform/ids';
 import { type HandlerMap, nowIso, type ServiceContext } from './context';
 import { DEFAULT_SERIES } from './numbering';
+import { counterScope, validatePattern } from '../../shared/domain/billing/numbering';
 import type BetterSqlite3 from 'better-sqlite3';
 
 type SystemOps = 'system.info' | 'settings.get' | 'settings.update' | 'numberSeries.list' | 'numberSeries.update';
@@ -46,12 +47,15 @@ export function readSettings(raw: BetterSqlite3.Database): SettingsT {
   return { ...DEFAULT_SETTINGS(), ...map } as SettingsT;
 }
 
+type Reset = 'never' | 'yearly' | 'monthly';
+const counterOf = (raw: BetterSqlite3.Database, key: string, scope: string): number | null =>
+  (raw.prepare('SELECT next_value AS v FROM number_counters WHERE series_key = ? AND scope = ?').get(key, scope) as { v: number } | undefined)?.v ?? null;
+
+/** Each series with the counter value its next number takes today (the counter of today's scope: its year, month or all). */
 function seriesList(ctx: ServiceContext) {
-  const rows = ctx.raw.prepare('SELECT key, pattern, reset FROM number_series ORDER BY key').all() as { key: string; pattern: string; reset: 'never' | 'yearly' | 'monthly' }[];
-  return rows.map((r) => {
-    const c = ctx.raw.prepare('SELECT MAX(next_value) v FROM number_counters WHERE series_key = ?').get(r.key) as { v: number | null };
-    return { ...r, nextValue: c.v ?? 1 };
-  });
+  const rows = ctx.raw.prepare('SELECT key, pattern, reset FROM number_series ORDER BY key').all() as { key: string; pattern: string; reset: Reset }[];
+  const today = nowIso(ctx).slice(0, 10);
+  return rows.map((r) => ({ ...r, nextValue: counterOf(ctx.raw, r.key, counterScope(r.reset, today)) ?? 1 }));
 }
 
 export const systemHandlers: HandlerMap<SystemOps> = {
@@ -75,11 +79,29 @@ export const systemHandlers: HandlerMap<SystemOps> = {
   async 'numberSeries.list'(_input, ctx) {
     return seriesList(ctx);
   },
+  /**
+   * A new pattern or reset policy. Refused when numbers could repeat (a series reset yearly must show the year, one
+   * reset monthly the year and the month). A new reset policy carries today's counter over (never → yearly in March
+   * continues this year's numbering where it stands instead of starting at 1 again); later years or months start at 1.
+   */
   async 'numberSeries.update'(input, ctx) {
-    const exists = ctx.raw.prepare('SELECT 1 FROM number_series WHERE key = ?').get(input.key);
-    if (!exists) throw AppError.notFound('number series', input.key);
-    if (input.pattern) ctx.raw.prepare('UPDATE number_series SET pattern = ? WHERE key = ?').run(input.pattern, input.key);
-    if (input.reset) ctx.raw.prepare('UPDATE number_series SET reset = ? WHERE key = ?').run(input.reset, input.key);
+    const cur = ctx.raw.prepare('SELECT pattern, reset FROM number_series WHERE key = ?').get(input.key) as { pattern: string; reset: Reset } | undefined;
+    if (!cur) throw AppError.notFound('number series', input.key);
+    const pattern = input.pattern ?? cur.pattern;
+    const reset = input.reset ?? cur.reset;
+    const problems = validatePattern(pattern, reset);
+    if (problems.length) throw AppError.validation(input.pattern !== undefined || input.reset === undefined ? 'pattern' : 'reset', problems.join('; '));
+    ctx.raw.transaction(() => {
+      ctx.raw.prepare('UPDATE number_series SET pattern = ?, reset = ? WHERE key = ?').run(pattern, reset, input.key);
+      if (reset !== cur.reset) {
+        const today = nowIso(ctx).slice(0, 10);
+        const carried = counterOf(ctx.raw, input.key, counterScope(cur.reset, today));
+        if (carried !== null) {
+          ctx.raw.prepare(`INSERT INTO number_counters (series_key, scope, next_value) VALUES (?, ?, ?)
+            ON CONFLICT(series_key, scope) DO UPDATE SET next_value = MAX(next_value, excluded.next_value)`).run(input.key, counterScope(reset, today), carried);
+        }
+      }
+    })();
     return seriesList(ctx).find((s) => s.key === input.key)!;
   },
 };

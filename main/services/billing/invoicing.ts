@@ -9,7 +9,7 @@
  * invoice. For the generator a credit note's line counts negative (state.ts existingLines).
  */
 import { addDays, type IsoDate, type ProposedLine } from '../../../shared/domain/billing';
-import { Decimal, dec, decStr, fromMinor, minorUnits } from '../../../shared/domain/money';
+import { Decimal, dec, decStr, formatMinor, fromMinor, minorUnits } from '../../../shared/domain/money';
 import { computeInvoiceTotals, taxOf, type TaxOptions } from '../../../shared/domain/tax';
 import type { TaxBreakdownEntry, TaxCategoryCode } from '../../../shared/domain/documents';
 import { AppError } from '../../../shared/api/errors';
@@ -224,6 +224,22 @@ export function totalsFromCodes(lines: readonly { amountMinor: number; taxCode: 
   const netMinor = breakdown.reduce((a, b) => a + b.taxableMinor, 0);
   const taxMinor = breakdown.reduce((a, b) => a + b.taxMinor, 0);
   return { lineTax, breakdown, totals: { netMinor, taxMinor, grossMinor: netMinor + taxMinor } };
+}
+
+/** Totals of lines whose VAT category, rate and tax are all fixed (a credit note of invoice lines): sums by category and rate. */
+export function totalsFromLineTax(lines: readonly { amountMinor: number; taxCode: TaxCategoryCode; taxRate: string; taxMinor: number }[]) {
+  const groups = new Map<string, TaxBreakdownEntry>();
+  for (const l of lines) {
+    const k = `${l.taxCode}|${l.taxRate}`;
+    const g = groups.get(k) ?? { category: l.taxCode, rate: l.taxRate, taxableMinor: 0, taxMinor: 0 };
+    g.taxableMinor += l.amountMinor;
+    g.taxMinor += l.taxMinor;
+    groups.set(k, g);
+  }
+  const breakdown = [...groups.values()];
+  const netMinor = breakdown.reduce((a, b) => a + b.taxableMinor, 0);
+  const taxMinor = breakdown.reduce((a, b) => a + b.taxMinor, 0);
+  return { lineTax: lines.map((l) => l.taxMinor), breakdown, totals: { netMinor, taxMinor, grossMinor: netMinor + taxMinor } };
 }
 
 // ------------------------------------------------------------------------------------------------ lines
@@ -498,6 +514,13 @@ export interface FinalizeOptions {
   customers?: ReadonlyMap<string, CustomerRowRaw>;
   /** json(seller), when the caller finalizes many documents with the same seller. */
   sellerJson?: string;
+  /**
+   * With fixedTax: each line's tax_minor is its tax as it stands (a credit note credits the tax still left on the
+   * invoice lines it corrects, so the credits of an invoice add up to its tax exactly, whatever the rounding settings).
+   */
+  lineTax?: boolean;
+  /** With fixedTax: the corrected invoice's VAT breakdown, whose exemption reasons go to the same category and rate. */
+  exemptionsFrom?: readonly TaxBreakdownEntry[];
 }
 
 /**
@@ -531,9 +554,13 @@ export function finalizeInvoice(db: Db, invoiceId: string, nowIso: string, setti
   let totals: { netMinor: number; taxMinor: number; grossMinor: number };
   let notes: string[];
   if (opts.fixedTax) {
-    const t = totalsFromCodes(lines.map((l) => ({ amountMinor: l.amount_minor, taxCode: (l.tax_code ?? 'S') as TaxCategoryCode, taxRate: l.tax_rate ?? '0' })), settings);
+    const coded = lines.map((l) => ({ amountMinor: l.amount_minor, taxCode: (l.tax_code ?? 'S') as TaxCategoryCode, taxRate: l.tax_rate ?? '0', taxMinor: l.tax_minor }));
+    const t = opts.lineTax ? totalsFromLineTax(coded) : totalsFromCodes(coded, settings);
     taxLines = lines.map((l, i) => ({ code: l.tax_code ?? 'S', rate: l.tax_rate ?? '0', tax: t.lineTax[i]! }));
-    breakdown = t.breakdown;
+    breakdown = t.breakdown.map((b) => {
+      const src = opts.exemptionsFrom?.find((e) => e.category === b.category && e.rate === b.rate);
+      return src ? { ...b, ...(src.exemptionReason ? { exemptionReason: src.exemptionReason } : {}), ...(src.exemptionReasonCode ? { exemptionReasonCode: src.exemptionReasonCode } : {}) } : b;
+    });
     totals = t.totals;
     notes = parseJson<string[]>(inv.notes, []);
   } else {
@@ -623,6 +650,8 @@ export function markUncollectible(db: Db, invoiceId: string, reason: string | un
 }
 
 /** A credit note for a finalized invoice: every line (what is left of it) or the chosen lines. Finalized at once. */
+const money = (minor: number, currency: string) => `${currency} ${formatMinor(minor, currency)}`;
+
 export function createCreditNote(db: Db, invoiceId: string, lineIds: readonly string[] | undefined, reason: string | undefined, nowIso: string, settings: BillingSettings): string {
   const inv = mustInvoice(db, invoiceId);
   if (inv.kind !== 'invoice') throw AppError.validation('invoiceId', 'is a credit note; credit notes are issued for invoices');
@@ -637,19 +666,33 @@ export function createCreditNote(db: Db, invoiceId: string, lineIds: readonly st
       return l;
     });
   }
-  const creditedOf = st(db, `SELECT COALESCE(SUM(l.amount_minor), 0) AS a FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE l.credited_line_id = ? AND i.status != 'void'`);
-  const rows: { src: LineRow; amount: number }[] = [];
+  const creditedOf = st(db, `SELECT COALESCE(SUM(l.amount_minor), 0) AS a, COALESCE(SUM(l.tax_minor), 0) AS t FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+    WHERE l.credited_line_id = ? AND i.status != 'void'`);
+  // each line's amount and tax still left: the credits of an invoice add up to exactly what it charged
+  const rows: { src: LineRow; amount: number; tax: number }[] = [];
   for (const l of chosen) {
-    const credited = (creditedOf.get(l.id) as { a: number }).a;
-    const remaining = l.amount_minor - credited;
+    const credited = creditedOf.get(l.id) as { a: number; t: number };
+    const remaining = l.amount_minor - credited.a;
     if (remaining === 0) {
       if (lineIds) throw AppError.validation('lineIds', `line "${l.description}" is already credited in full`);
       continue;
     }
-    rows.push({ src: l, amount: remaining });
+    rows.push({ src: l, amount: remaining, tax: l.tax_minor - credited.t });
   }
   const total = rows.reduce((a, r) => a + r.amount, 0);
   if (rows.length === 0 || total <= 0) throw AppError.conflict(`nothing left to credit on ${inv.number}`);
+  // credit notes that correct the invoice as a whole (a downgrade invoiced at once) are not tied to its lines:
+  // never credit more than what is left of the invoice
+  const gross = total + rows.reduce((a, r) => a + r.tax, 0);
+  const left = inv.gross_minor - inv.credited_minor;
+  if (gross > left) {
+    const others = (st(db, `SELECT number FROM invoices WHERE preceding_invoice_id = ? AND kind = 'credit_note' AND status != 'void' AND number IS NOT NULL ORDER BY finalized_at, number`)
+      .all(inv.id) as { number: string }[]).map((r) => r.number);
+    throw AppError.conflict(
+      `${inv.number} has ${money(inv.credited_minor, inv.currency)} credited already${others.length ? ` (${others.join(', ')})` : ''}: ` +
+      `a credit note of ${money(gross, inv.currency)} would exceed the ${money(left, inv.currency)} left`,
+    );
+  }
   const id = insertDraft(db, { id: inv.subscription_id, customer_id: inv.customer_id, currency: inv.currency, po_number: inv.po_number, buyer_reference: inv.buyer_reference }, {
     kind: 'credit_note', billingDate: nowIso.slice(0, 10), nowIso, origin: 'credit', precedingId: inv.id, reason: reason ?? null,
   });
@@ -661,10 +704,10 @@ export function createCreditNote(db: Db, invoiceId: string, lineIds: readonly st
     insertLine(db, {
       ...r.src, id: newId(), invoice_id: id, position: i + 1, line_key: null, billed: 0, kind: r.src.kind, quantity: qp.quantity, unit_price: qp.unitPrice,
       discount_minor: whole ? r.src.discount_minor : 0, discount_reason: whole ? r.src.discount_reason : null,
-      amount_minor: r.amount, tax_minor: 0, credited_line_id: r.src.id,
+      amount_minor: r.amount, tax_minor: r.tax, credited_line_id: r.src.id,
     });
   });
-  finalizeInvoice(db, id, nowIso, settings, { fixedTax: true });
+  finalizeInvoice(db, id, nowIso, settings, { fixedTax: true, lineTax: true, exemptionsFrom: parseJson<TaxBreakdownEntry[]>(inv.tax_breakdown, []) });
   return id;
 }
 

@@ -169,6 +169,82 @@ describe('void, credit notes and numbering', () => {
     });
     expect(ob[0]!.payload.customerNumber).toMatch(/^C/);
   });
+
+  it('credit notes credit the tax left on the lines: a line, then the rest, add up to the invoice whatever the rounding settings', async () => {
+    w = await world('2026-01-01');
+    const c = await w.customer();
+    const p = await w.b.call('plans.create', { productId: w.productId, code: 'TINY', name: 'Tiny', interval: 'month', prices: [{ currency: 'EUR', model: { type: 'flat', price: '0.03' } }] });
+    const s = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: p.id }, { planId: p.id }] });
+    await w.runOn('2026-01-01');
+    const [inv] = await w.docs(s.id);
+    // per invoice: 0.06 × 19 % = 0.0114 → 0.01, allocated to one line (per line each would round to 0.01: 0.02)
+    expect([inv!.netMinor, inv!.taxMinor, inv!.grossMinor]).toEqual([6, 1, 7]);
+    expect(inv!.lines.map((l) => l.taxMinor).sort()).toEqual([0, 1]);
+    await w.b.call('billing.updateSettings', { taxRounding: 'per_line' }); // changed after the invoice: its credits keep its tax
+    const cn1 = await w.b.call('invoices.createCreditNote', { invoiceId: inv!.id, lineIds: [inv!.lines[0]!.id] });
+    const cn2 = await w.b.call('invoices.createCreditNote', { invoiceId: inv!.id });
+    expect(cn1.taxMinor + cn2.taxMinor).toBe(1);
+    expect(cn1.grossMinor + cn2.grossMinor).toBe(7);
+    expect([cn1.lines[0]!.taxMinor, cn2.lines[0]!.taxMinor]).toEqual([inv!.lines[0]!.taxMinor, inv!.lines[1]!.taxMinor]);
+    expect(await w.b.call('invoices.get', { id: inv!.id })).toMatchObject({ creditedMinor: 7, amountDueMinor: 0, status: 'paid' });
+  });
+
+  it('a credit note never credits more than is left of the invoice (after a downgrade credited at once)', async () => {
+    w = await world('2026-01-01');
+    const c = await w.customer();
+    const s = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans['SEAT-M']!, quantity: '10' }] });
+    await w.runOn('2026-01-01');
+    const [inv] = await w.docs(s.id);
+    expect(inv!.grossMinor).toBe(11900);
+    w.clock.set(at('2026-01-11'));
+    await w.b.call('subscriptions.applyChange', { subscriptionId: s.id, actions: [{ type: 'change_quantity', itemId: s.items[0]!.id, quantity: '3' }], invoiceNow: true });
+    const auto = (await w.docs(s.id)).find((d) => d.kind === 'credit_note')!;
+    expect(auto.precedingInvoiceNumber).toBe(inv!.number);
+    const credited = (await w.b.call('invoices.get', { id: inv!.id })).creditedMinor;
+    expect(credited).toBe(auto.grossMinor);
+    const refused = w.b.call('invoices.createCreditNote', { invoiceId: inv!.id });
+    await expect(refused).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(refused).rejects.toThrow(`${inv!.number} has EUR ${(credited / 100).toFixed(2)} credited already (${auto.number}): a credit note of EUR 119.00 would exceed the EUR ${((11900 - credited) / 100).toFixed(2)} left`);
+    expect((await w.b.call('invoices.get', { id: inv!.id })).creditedMinor).toBe(credited);
+  });
+
+  it('a reverse-charge credit note keeps the exemption reason of the invoice in its VAT breakdown', async () => {
+    w = await world('2026-01-01');
+    const fr = await w.customer({ country: 'FR', vatId: 'FR40303265045', billingAddress: { line1: '1 rue X', city: 'Lyon', postalCode: '69002', country: 'FR' } });
+    const s = await w.b.call('subscriptions.create', { customerId: fr, items: [{ planId: w.plans['SEAT-M']!, quantity: '3' }] });
+    await w.runOn('2026-01-01');
+    const [inv] = await w.docs(s.id);
+    expect(inv!.taxBreakdown).toEqual([{ category: 'AE', rate: '0', taxableMinor: 3000, taxMinor: 0, exemptionReason: 'Reverse charge', exemptionReasonCode: 'VATEX-EU-AE' }]);
+    const cn = await w.b.call('invoices.createCreditNote', { invoiceId: inv!.id });
+    expect(cn.taxBreakdown).toEqual(inv!.taxBreakdown);
+    expect(cn.notes).toEqual(inv!.notes);
+  });
+});
+
+describe('number series', () => {
+  it('refuses patterns that could repeat numbers, naming the field', async () => {
+    w = await world('2026-01-01');
+    await expect(w.b.call('numberSeries.update', { key: 'invoice', pattern: 'INV-{SEQ:6}', reset: 'yearly' })).rejects.toMatchObject({ code: 'VALIDATION', details: { fields: [{ path: 'pattern' }] } });
+    await expect(w.b.call('numberSeries.update', { key: 'invoice', reset: 'monthly' })).rejects.toMatchObject({ code: 'VALIDATION', details: { fields: [{ path: 'reset' }] } });
+    await expect(w.b.call('numberSeries.update', { key: 'invoice', pattern: 'INV-{FOO}-{SEQ}' })).rejects.toThrow(/unknown token \{FOO\}/);
+    expect((await w.b.call('numberSeries.list', {})).find((x) => x.key === 'invoice')).toMatchObject({ pattern: 'INV-{INST}-{YYYY}-{SEQ:6}', reset: 'never' });
+  });
+
+  it('a new reset policy continues this year\'s numbering; the next year starts at 1', async () => {
+    w = await world('2026-03-01');
+    await w.b.call('numberSeries.update', { key: 'invoice', pattern: 'INV-{YYYY}-{SEQ:4}' });
+    const c = await w.customer();
+    const s1 = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans['BASIC-M']! }] });
+    await w.runOn('2026-03-01');
+    w.clock.set(at('2026-03-02'));
+    expect(await w.b.call('numberSeries.update', { key: 'invoice', reset: 'yearly' })).toMatchObject({ reset: 'yearly', nextValue: 2 });
+    const s2 = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans['ANNUAL']! }] });
+    await w.runOn('2026-03-02');
+    await w.runOn('2026-04-01');
+    await w.runOn('2027-01-01'); // May to January in one catch-up invoice: numbered in 2027, from 1
+    expect((await w.docs(s1.id)).map((d) => d.number)).toEqual(['INV-2026-0001', 'INV-2026-0003', 'INV-2027-0001']);
+    expect((await w.docs(s2.id)).map((d) => d.number)).toEqual(['INV-2026-0002']);
+  });
 });
 
 describe('outbox and documents', () => {
