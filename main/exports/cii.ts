@@ -14,6 +14,7 @@ import {
   type InvoiceDocument,
 } from '../../shared/domain/documents';
 import { child, opt, clean, compactId, date102 } from './xml';
+import { assertEInvoiceable } from './einvoice-limits';
 
 export const CII_NS = {
   rsm: 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
@@ -37,6 +38,7 @@ export interface CiiOptions {
 
 /** Serializes an invoice document as a CII D16B CrossIndustryInvoice. */
 export function toCii(doc: InvoiceDocument, opts: CiiOptions = {}): string {
+  assertEInvoiceable(doc);
   const cur = doc.currency;
   const amt = (minor: number) => formatMinor(minor, cur);
   const categories = documentTaxCategories(doc);

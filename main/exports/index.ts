@@ -2,6 +2,7 @@
 import type { InvoiceDocument } from '../../shared/domain/documents';
 import { toUbl } from './ubl';
 import { toCii } from './cii';
+import { einvoiceProblem } from './einvoice-limits';
 import { toPdf, type PdfOptions } from './pdf';
 import { safeFileName, zipDocuments, type ZipEntry } from './zip';
 
@@ -11,6 +12,8 @@ export { toPdf, taxNotes, hasUnicodeFont, type PdfOptions, type PdfLocale } from
 export { zipDocuments, safeFileName, type ZipEntry } from './zip';
 
 export type ExportFormat = 'pdf' | 'ubl' | 'cii';
+
+export { einvoiceProblem, EInvoiceUnsupported } from './einvoice-limits';
 
 /** File name of one export, e.g. "INV-2025-0001.pdf", "INV-2025-0001.ubl.xml", "INV-2025-0001.cii.xml". */
 export function exportFileName(doc: Pick<InvoiceDocument, 'number'>, format: ExportFormat): string {
@@ -27,6 +30,7 @@ export async function exportBatch(
   const files: ZipEntry[] = [];
   for (const doc of docs) {
     for (const format of formats) {
+      if (format !== 'pdf' && einvoiceProblem(doc)) continue;
       const name = exportFileName(doc, format);
       const data = format === 'pdf' ? await toPdf(doc, pdf) : format === 'ubl' ? toUbl(doc) : toCii(doc);
       files.push({ name, data });

@@ -15,6 +15,7 @@ import {
   type TaxCategoryCode,
 } from '../../shared/domain/documents';
 import { child, opt, clean, compactId } from './xml';
+import { assertEInvoiceable } from './einvoice-limits';
 
 export const UBL_NS = {
   invoice: 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2',
@@ -36,6 +37,7 @@ export interface UblOptions {
 
 /** Serializes an invoice document as a UBL 2.1 Invoice (kind 'invoice') or CreditNote (kind 'credit_note'). */
 export function toUbl(doc: InvoiceDocument, opts: UblOptions = {}): string {
+  assertEInvoiceable(doc);
   const isCredit = doc.kind === 'credit_note';
   const cur = doc.currency;
   const amt = (minor: number) => formatMinor(minor, cur);

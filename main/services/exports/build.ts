@@ -24,7 +24,7 @@ import type { FinanceDocument } from '../../../shared/domain/finance/ledger';
 import { buildStatement } from '../../../shared/domain/finance/statement';
 import { agingRows, deferredReportRows, documentRows, journalRows, lineRows, paymentRows, scheduleRows } from '../../../shared/domain/finance/tables';
 import { formatMinor } from '../../../shared/domain/money';
-import { exportFileName, safeFileName, toCii, toPdf, toUbl, zipDocuments, type ZipEntry } from '../../exports/index';
+import { einvoiceProblem, exportFileName, safeFileName, toCii, toPdf, toUbl, zipDocuments, type ZipEntry } from '../../exports/index';
 import { statementPdf } from '../../exports/statement';
 import { toCsv, toXlsx, type Sheet } from '../../exports/tabular';
 import type { ServiceContext } from '../context';
@@ -76,14 +76,20 @@ export async function planExport(input: ExportRunInput, ctx: Ctx): Promise<Expor
     case 'documents': {
       const docs = await loadDocuments(db, { from, to, customerId });
       const formats = input.format === 'zip' ? input.documentFormats : [input.format as 'pdf' | 'ubl' | 'cii'];
+      // EN 16931 has two decimals: documents in three-decimal currencies get no UBL / CII (their PDF still goes)
+      const noXml = formats.some((f) => f !== 'pdf') ? docs.filter((d) => einvoiceProblem(d.doc)) : [];
+      const noXmlText = noXml.length
+        ? `; ${plural(noXml.length, 'document')} in ${[...new Set(noXml.map((d) => d.doc.currency))].join(', ')} without UBL / CII (EN 16931 allows two decimals)`
+        : '';
       return {
-        summary: `${countKinds(docs)} as ${formats.map((f) => f.toUpperCase()).join(' + ')}${input.format === 'zip' ? ' in a ZIP' : ''}, ${periodText(from, to)}`,
+        summary: `${countKinds(docs)} as ${formats.map((f) => f.toUpperCase()).join(' + ')}${input.format === 'zip' ? ' in a ZIP' : ''}, ${periodText(from, to)}${noXmlText}`,
         total: docs.length,
         async render(sink, progress) {
           const entries: ZipEntry[] = [];
           let done = 0;
           for (const d of docs) {
             for (const f of formats) {
+              if (f !== 'pdf' && einvoiceProblem(d.doc)) continue;
               const name = exportFileName(d.doc, f);
               const data = f === 'pdf' ? await toPdf(d.doc, { locale: input.locale }) : f === 'ubl' ? toUbl(d.doc) : toCii(d.doc);
               if (input.format === 'zip') entries.push({ name, data });

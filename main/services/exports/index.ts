@@ -7,7 +7,7 @@ import { TABLES } from '../../../shared/domain/finance/columns';
 import { deferredByCustomer, deferredRevenueReport, monthEnd, prevMonth, recognitionSchedules } from '../../../shared/domain/finance/deferred';
 import { buildJournal, checkJournal, validateGlMapping } from '../../../shared/domain/finance/journal';
 import { formatMinor } from '../../../shared/domain/money';
-import { exportFileName, toCii, toPdf, toUbl } from '../../exports/index';
+import { einvoiceProblem, exportFileName, toCii, toPdf, toUbl } from '../../exports/index';
 import { reminderPdf } from '../../exports/reminder';
 import { readBillingSettings } from '../billing/db';
 import { invoiceDocumentOf } from '../billing/documents';
@@ -32,6 +32,12 @@ async function issuedDocument(ctx: ServiceContext, id: string) {
 }
 
 const b64 = (data: Buffer | string) => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+
+/** A document EN 16931 cannot carry (three-decimal currencies) is refused with the reason, never exported rounded. */
+function refuseUnsupportedEInvoice(doc: Parameters<typeof einvoiceProblem>[0]): void {
+  const problem = einvoiceProblem(doc);
+  if (problem) throw AppError.conflict(problem);
+}
 
 export const exportHandlers: HandlerMap<ExportOps> = {
   async 'exports.run'(input, ctx) {
@@ -121,11 +127,13 @@ export const exportHandlers: HandlerMap<ExportOps> = {
   },
   async 'invoices.ubl'(input, ctx) {
     const doc = await issuedDocument(ctx, input.id);
+    refuseUnsupportedEInvoice(doc);
     const data = b64(toUbl(doc));
     return { fileId: null, name: exportFileName(doc, 'ubl'), mediaType: 'application/xml', size: data.length, base64: data.toString('base64') };
   },
   async 'invoices.cii'(input, ctx) {
     const doc = await issuedDocument(ctx, input.id);
+    refuseUnsupportedEInvoice(doc);
     const data = b64(toCii(doc));
     return { fileId: null, name: exportFileName(doc, 'cii'), mediaType: 'application/xml', size: data.length, base64: data.toString('base64') };
   },

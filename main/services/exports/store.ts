@@ -125,10 +125,11 @@ export const filesRoot = (dataDir: string): string => path.join(dataDir, EXPORTS
 
 /** Writes one file: into `outDir` when given, else <data>/exports/<fileId>/<name>. */
 export function writeFile(ctx: Pick<ServiceContext, 'dataDir'>, fileId: string, f: FileOut, outDir?: string): ExportFile {
-  const dir = outDir ?? path.join(filesRoot(ctx.dataDir), fileId);
+  // absolute: a relative --out or data folder is taken from the working directory
+  const dir = path.resolve(outDir ?? path.join(filesRoot(ctx.dataDir), fileId));
   fs.mkdirSync(dir, { recursive: true });
   const target = path.join(dir, f.name);
-  if (path.dirname(target) !== path.resolve(dir)) throw AppError.validation('name', `"${f.name}" is not a plain file name`);
+  if (path.dirname(target) !== dir) throw AppError.validation('name', `"${f.name}" is not a plain file name`);
   fs.writeFileSync(target, f.data);
   const size = typeof f.data === 'string' ? Buffer.byteLength(f.data) : f.data.length;
   return { fileId, name: f.name, mediaType: f.mediaType, size, path: outDir ? target : null };

@@ -4,6 +4,10 @@
  * void with re-billing (the void invoice keeps its number; numbers stay gapless), manual credit notes, write-offs,
  * the outbox rows of each event with the ERP payload shape, and the EN 16931 document mapping.
  */
+import JSZip from 'jszip';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateDocument, validateDocumentArithmetic } from '../../../shared/domain/documents';
 import { REVERSE_CHARGE_NOTE } from '../../../shared/domain/tax';
@@ -218,6 +222,29 @@ describe('void, credit notes and numbering', () => {
     const cn = await w.b.call('invoices.createCreditNote', { invoiceId: inv!.id });
     expect(cn.taxBreakdown).toEqual(inv!.taxBreakdown);
     expect(cn.notes).toEqual(inv!.notes);
+  });
+});
+
+describe('three-decimal currencies', () => {
+  it('bills KWD exactly; the PDF is issued, UBL / CII are refused with the reason (EN 16931 has two decimals)', async () => {
+    w = await world('2026-01-01');
+    const p = await w.b.call('plans.create', { productId: w.productId, code: 'KW', name: 'KW', interval: 'month', prices: [{ currency: 'KWD', model: { type: 'per_unit', unitPrice: '12.345' } }] });
+    const c = await w.customer({ currency: 'KWD' });
+    const s = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: p.id, quantity: '3' }] });
+    await w.runOn('2026-01-01');
+    const [inv] = await w.docs(s.id);
+    expect([inv!.netMinor, inv!.taxMinor, inv!.grossMinor]).toEqual([37035, 7037, 44072]); // 37.035 + 19 % = 44.072
+    expect((await w.b.call('invoices.pdf', { id: inv!.id })).size).toBeGreaterThan(1000);
+    for (const op of ['invoices.ubl', 'invoices.cii'] as const) {
+      await expect(w.b.call(op, { id: inv!.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('at most two decimals in amounts (BR-DEC), and KWD amounts have 3') });
+    }
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cadence-kwd-'));
+    const job = await w.b.call('exports.run', { type: 'documents', format: 'zip', from: '2026-01-01', to: '2026-01-31', documentFormats: ['pdf', 'ubl'], outDir, wait: true });
+    expect(job).toMatchObject({ status: 'done' });
+    expect(job.summary).toContain('1 document in KWD without UBL / CII (EN 16931 allows two decimals)');
+    const zip = await JSZip.loadAsync(fs.readFileSync(job.files[0]!.path!));
+    fs.rmSync(outDir, { recursive: true, force: true });
+    expect(Object.keys(zip.files)).toEqual([`${inv!.number}.pdf`]);
   });
 });
 

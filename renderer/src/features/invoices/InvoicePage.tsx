@@ -27,6 +27,7 @@ import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import type { ReactNode } from 'react';
 import { useEffect, useState } from 'react';
+import { minorUnits } from '../../../../shared/domain/money';
 import { invoke } from '../../api/client';
 import { hrefOf, navigate } from '../../app/router';
 import { colors } from '../../app/theme';
@@ -92,6 +93,8 @@ function PdfUblButtons({ invoice }: { invoice: Invoice }) {
     }
   };
   const disabled = invoice.status === 'draft';
+  // EN 16931 amounts have at most two decimals (KWD, BHD … have three)
+  const noEInvoice = minorUnits(invoice.currency) > 2;
   const tip = disabled ? 'Available once the invoice is finalized' : '';
   return (
     <>
@@ -102,9 +105,9 @@ function PdfUblButtons({ invoice }: { invoice: Invoice }) {
           </Button>
         </span>
       </Tooltip>
-      <Tooltip title={tip || 'Download the EN 16931 UBL e-invoice (XML)'}>
+      <Tooltip title={tip || (noEInvoice ? `EN 16931 e-invoices allow two decimals; ${invoice.currency} amounts have ${minorUnits(invoice.currency)}: use the PDF` : 'Download the EN 16931 UBL e-invoice (XML)')}>
         <span>
-          <Button variant="outlined" startIcon={busy === 'ubl' ? <CircularProgress size={14} /> : <CodeIcon />} disabled={disabled || !!busy} onClick={() => void get('ubl')} data-testid="invoice-ubl">
+          <Button variant="outlined" startIcon={busy === 'ubl' ? <CircularProgress size={14} /> : <CodeIcon />} disabled={disabled || noEInvoice || !!busy} onClick={() => void get('ubl')} data-testid="invoice-ubl">
             UBL
           </Button>
         </span>
