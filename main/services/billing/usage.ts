@@ -22,6 +22,8 @@ interface ResolvedItem {
   subscriptionId: string;
   customerId: string;
   metric: string;
+  /** Where the item's usage stops before a period ends (its end date or the cancellation), if it does. */
+  cut: string | null;
 }
 
 interface ItemLookup {
@@ -63,7 +65,8 @@ class Resolver {
     const ok = (i: ItemLookup): ResolvedItem => {
       if (i.kind !== 'usage' || !i.metric) throw new Error(`subscription item ${i.id} is not metered`);
       if (r.metric && r.metric !== i.metric) throw new Error(`subscription item ${i.id} bills metric "${i.metric}", not "${r.metric}"`);
-      return { itemId: i.id, subscriptionId: i.subscription_id, customerId: i.customer_id, metric: i.metric };
+      const cut = i.end_date !== null && i.cancel_at !== null ? (i.end_date < i.cancel_at ? i.end_date : i.cancel_at) : (i.end_date ?? i.cancel_at);
+      return { itemId: i.id, subscriptionId: i.subscription_id, customerId: i.customer_id, metric: i.metric, cut };
     };
     if (r.subscriptionItemId) {
       const i = st(this.db, `${ITEM_SQL} WHERE i.id = ?`).get(r.subscriptionItemId) as ItemLookup | undefined;
@@ -95,7 +98,8 @@ export function recordUsage(db: Db, records: readonly (UsageRecordInput | { erro
   const insert = st(db, `INSERT OR IGNORE INTO usage_records (id, idempotency_key, subscription_id, item_id, customer_id, metric, quantity, occurred_at, properties, source, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const existing = st(db, 'SELECT id FROM usage_records WHERE idempotency_key = ?');
-  const earliest = new Map<string, string>();
+  /** Per subscription: the earliest record day, per the cut of its item ('' for none). */
+  const earliest = new Map<string, Map<string, string>>();
   const out: RecordResult[] = records.map((r, index) => {
     if ('error' in r) return { index, idempotencyKey: r.idempotencyKey, id: null, status: 'rejected', error: r.error };
     let item: ResolvedItem;
@@ -116,8 +120,11 @@ export function recordUsage(db: Db, records: readonly (UsageRecordInput | { erro
       return { index, idempotencyKey: r.idempotencyKey, id: prior.id, status: 'duplicate' };
     }
     const day = ts.slice(0, 10);
-    const e = earliest.get(item.subscriptionId);
-    if (!e || day < e) earliest.set(item.subscriptionId, day);
+    const bySub = earliest.get(item.subscriptionId) ?? new Map<string, string>();
+    const cut = item.cut !== null && day < item.cut ? item.cut : '';
+    const e = bySub.get(cut);
+    if (!e || day < e) bySub.set(cut, day);
+    earliest.set(item.subscriptionId, bySub);
     return { index, idempotencyKey: r.idempotencyKey, id, status: 'recorded' };
   });
   // Late usage: a period the run has already billed is reopened (bill_from), and the subscription is due again.
@@ -125,12 +132,18 @@ export function recordUsage(db: Db, records: readonly (UsageRecordInput | { erro
   const reopen = st(db, `UPDATE subscriptions SET bill_from = ?, next_billing_date = CASE WHEN next_billing_date IS NULL OR next_billing_date > ? THEN ? ELSE next_billing_date END
     WHERE id = ?`);
   const today = atIso.slice(0, 10);
-  for (const [subId, day] of earliest) {
+  for (const [subId, bySub] of earliest) {
     const s = subOf.get(subId) as { start_date: string; anchor_day: number; interval_months: number; interval_changes: string; bill_from: string };
-    if (day >= s.bill_from) continue;
     const open = windowStartOf({ startDate: s.start_date, anchorDay: s.anchor_day, intervalMonths: s.interval_months, intervalChanges: intervalChangesOf(s) }, s.bill_from);
-    if (open === null || day >= open) continue; // the period is not billed yet
-    reopen.run(day, today, today, subId);
+    let reopenFrom: string | null = null;
+    for (const [cut, day] of bySub) {
+      if (day >= s.bill_from) continue;
+      // billed already: a period before the open one, or a usage window cut short (cancellation, item end) that the
+      // run billed on its last day; otherwise the period is not billed yet
+      const billed = (open !== null && day < open) || (cut !== '' && cut <= s.bill_from);
+      if (billed && (reopenFrom === null || day < reopenFrom)) reopenFrom = day;
+    }
+    if (reopenFrom !== null) reopen.run(reopenFrom, today, today, subId);
   }
   return out;
 }

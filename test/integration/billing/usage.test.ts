@@ -101,4 +101,35 @@ describe('usage billed in arrears', () => {
     await w.runOn('2026-04-01');
     expect((await w.docs(s.id))[0]!.netMinor).toBe(125);
   });
+
+  // usage billed for an item, in all documents (credit notes negative)
+  const usageBilled = async (subId: string, itemId: string) =>
+    (await w.docs(subId)).flatMap((d) => d.lines.filter((l) => l.itemId === itemId).map((l) => (d.kind === 'credit_note' ? -1 : 1) * l.amountMinor)).reduce((a, b) => a + b, 0);
+
+  for (const how of ['now', 'date'] as const) {
+    it(`trues up late usage of a window cut short by a cancellation (${how === 'now' ? 'canceled now, invoiced at once' : 'canceled for a date, billed by that day\'s run'})`, async () => {
+      w = await world('2026-03-01');
+      const c = await w.customer();
+      const s = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans['BASIC-M']! }, { planId: w.plans['API-M']!, metric: 'api_calls' }] });
+      const m = s.items[1]!.id;
+      await w.runOn('2026-03-01');
+      w.clock.set(at('2026-03-10'));
+      await w.b.call('usage.record', { subscriptionItemId: m, quantity: '1000', timestamp: '2026-03-05T10:00:00Z', idempotencyKey: 'u1' });
+      if (how === 'now') {
+        w.clock.set(at('2026-03-20'));
+        await w.b.call('subscriptions.cancel', { id: s.id, when: 'now' });
+      } else {
+        await w.b.call('subscriptions.cancel', { id: s.id, when: 'date', date: '2026-03-20', credit: 'prorated' });
+        await w.runOn('2026-03-20');
+      }
+      expect(await usageBilled(s.id, m)).toBe(1000); // 1000 × 0.01, window 1–20 March
+      w.clock.set(at('2026-03-22'));
+      await w.b.call('usage.record', { subscriptionItemId: m, quantity: '500', timestamp: '2026-03-18T10:00:00Z', idempotencyKey: 'late' });
+      for (const d of ['2026-03-22', '2026-04-01', '2026-05-01']) await w.runOn(d);
+      expect(await usageBilled(s.id, m)).toBe(1500);
+      const last = (await w.docs(s.id)).at(-1)!;
+      expect(lineView(last)).toEqual(['trueup 2026-03-01→2026-03-20 500']);
+      expect(last.issueDate).toBe('2026-03-22');
+    });
+  }
 });
