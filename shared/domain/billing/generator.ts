@@ -270,22 +270,31 @@ export class BillingConfigError extends Error {
   override name = 'BillingConfigError';
 }
 
-export const lineKey = (itemId: string, periodStart: IsoDate, periodEnd: IsoDate, kind: LineKind): string =>
-  `${itemId}|${periodStart}|${periodEnd}|${kind}`;
+/**
+ * `${itemId}|${periodStart}|${periodEnd}|${kind}`; a repeated repair of the same span (a second true-up or credit of
+ * one period: usage arriving late twice, two backdated changes) is numbered: `…|trueup~2`, `…|trueup~3`.
+ */
+export const lineKey = (itemId: string, periodStart: IsoDate, periodEnd: IsoDate, kind: LineKind, seq = 1): string =>
+  `${itemId}|${periodStart}|${periodEnd}|${kind}${seq > 1 ? `~${seq}` : ''}`;
 
 export interface ParsedKey {
   itemId: string;
   periodStart: IsoDate;
   periodEnd: IsoDate;
   kind: LineKind;
+  /** 1, or the number of a repeated repair line (`~n`). */
+  seq: number;
 }
 
 export function parseLineKey(key: string): ParsedKey | null {
   const parts = key.split('|');
   if (parts.length !== 4) return null;
-  const [itemId, periodStart, periodEnd, kind] = parts as [string, string, string, string];
-  if (!(LINE_KINDS as readonly string[]).includes(kind)) return null;
-  return { itemId, periodStart, periodEnd, kind: kind as LineKind };
+  const [itemId, periodStart, periodEnd, last] = parts as [string, string, string, string];
+  const tilde = last.indexOf('~');
+  const kind = tilde < 0 ? last : last.slice(0, tilde);
+  const seq = tilde < 0 ? 1 : Number(last.slice(tilde + 1));
+  if (!(LINE_KINDS as readonly string[]).includes(kind) || !Number.isSafeInteger(seq) || (tilde >= 0 && seq < 2)) return null;
+  return { itemId, periodStart, periodEnd, kind: kind as LineKind, seq };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -596,6 +605,8 @@ class ItemBiller {
       share?: Decimal | undefined;
       noDiscount?: boolean;
     },
+    /** A numbered repeated repair (see lineKey). */
+    seq = 1,
   ): ProposedLine {
     const { sub } = this.ctx;
     const d = fields.noDiscount ? null : terms.discount;
@@ -608,7 +619,7 @@ class ItemBiller {
     }
     const minor = toMinor(precise, sub.currency, fields.rounding);
     const line: ProposedLine = {
-      key: lineKey(this.item.id, start, end, kind),
+      key: lineKey(this.item.id, start, end, kind, seq),
       subscriptionId: sub.id,
       customerId: sub.customerId,
       itemId: this.item.id,
@@ -812,9 +823,17 @@ class ItemBiller {
     const terms = termsAt(this.tl, secOf(slot.start));
     const w = this.item.kind === 'usage' ? this.usageWindow(slot) : null;
     const end = w?.end ?? slot.end;
-    for (const start of this.repairStarts(slot)) {
-      const key = lineKey(this.item.id, start, end, kind);
-      if (taken(key)) continue;
+    const starts = this.repairStarts(slot);
+    // the most specific free key; when every one is used, a numbered repair of the last (the period's own) span
+    const free = (): { start: IsoDate; seq: number } | null => {
+      for (const start of starts) if (!taken(lineKey(this.item.id, start, end, kind))) return { start, seq: 1 };
+      const start = starts.at(-1)!;
+      for (let seq = 2; seq < 1000; seq++) if (!taken(lineKey(this.item.id, start, end, kind, seq))) return { start, seq };
+      return null;
+    };
+    const k = free();
+    if (k) {
+      const { start, seq } = k;
       const amount = fromMinor(Math.abs(diffMinor), sub.currency);
       const last = fromDayNumber(Math.floor(secOf(end) / DAY) - 1);
       return this.line(kind, start, end, terms, {
@@ -826,7 +845,7 @@ class ItemBiller {
         rounding: 'half_up',
         dueDate: start <= targetDate ? start : targetDate,
         noDiscount: true,
-      });
+      }, seq);
     }
     return {
       subscriptionId: sub.id,

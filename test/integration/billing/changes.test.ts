@@ -184,6 +184,32 @@ describe('quantity changes and add-ons', () => {
   });
 });
 
+describe('repeated repairs of one period', () => {
+  it('two changes backdated to the same period start are both billed (the second repair line is numbered)', async () => {
+    w = await world('2026-07-01');
+    const c = await w.customer();
+    const s = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans['SEAT-M']!, quantity: '3' }] });
+    await w.runOn('2026-07-01');
+    w.clock.set(at('2026-07-10'));
+    const first = await w.b.call('subscriptions.applyChange', { subscriptionId: s.id, when: 'date', effectiveDate: '2026-07-01', invoiceNow: true, actions: [{ type: 'change_quantity', itemId: s.items[0]!.id, quantity: '5' }] });
+    expect(first.preview.changeLines.reduce((a, l) => a + l.amountMinor, 0)).toBe(2000);
+    w.clock.set(at('2026-07-12'));
+    const second = await w.b.call('subscriptions.applyChange', { subscriptionId: s.id, when: 'date', effectiveDate: '2026-07-01', invoiceNow: true, actions: [{ type: 'change_quantity', itemId: s.items[0]!.id, quantity: '7' }] });
+    expect(second.preview.changeLines.reduce((a, l) => a + l.amountMinor, 0)).toBe(2000);
+    for (const d of ['2026-07-12', '2026-08-01', '2026-09-01']) await w.runOn(d);
+    const docs = await w.docs(s.id);
+    expect(docs.map((d) => [d.issueDate, d.netMinor])).toEqual([['2026-07-01', 3000], ['2026-07-10', 2000], ['2026-07-12', 2000], ['2026-08-01', 7000], ['2026-09-01', 7000]]);
+    expect(docs.slice(1, 3).map((d) => lineView(d))).toEqual([['trueup 2026-07-01→2026-08-01 2000'], ['trueup 2026-07-01→2026-08-01 2000']]);
+    // and a quantity back down for the same period: a credit, then a numbered credit
+    w.clock.set(at('2026-09-05'));
+    for (const q of ['4', '3']) {
+      await w.b.call('subscriptions.applyChange', { subscriptionId: s.id, when: 'date', effectiveDate: '2026-09-01', invoiceNow: true, actions: [{ type: 'change_quantity', itemId: s.items[0]!.id, quantity: q }] });
+    }
+    const credits = (await w.docs(s.id)).slice(5);
+    expect(credits.map((d) => [d.kind, d.grossMinor / 119 * 100])).toEqual([['credit_note', 3000], ['credit_note', 1000]]);
+  });
+});
+
 describe('switching the billing interval', () => {
   const setup = async () => {
     w = await world('2026-01-01');

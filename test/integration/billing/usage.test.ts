@@ -106,6 +106,29 @@ describe('usage billed in arrears', () => {
   const usageBilled = async (subId: string, itemId: string) =>
     (await w.docs(subId)).flatMap((d) => d.lines.filter((l) => l.itemId === itemId).map((l) => (d.kind === 'credit_note' ? -1 : 1) * l.amountMinor)).reduce((a, b) => a + b, 0);
 
+  it('trues up late usage of a billed period each time more arrives (a second adjustment is numbered)', async () => {
+    w = await world('2026-03-01');
+    const c = await w.customer();
+    const s = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans['BASIC-M']! }, { planId: w.plans['API-M']!, metric: 'api_calls' }] });
+    const m = s.items[1]!.id;
+    await w.runOn('2026-03-01');
+    w.clock.set(at('2026-03-20'));
+    await w.b.call('usage.record', { subscriptionItemId: m, quantity: '1000', timestamp: '2026-03-10T10:00:00Z', idempotencyKey: 'u1' });
+    await w.runOn('2026-04-01');
+    w.clock.set(at('2026-04-03'));
+    await w.b.call('usage.record', { subscriptionItemId: m, quantity: '100', timestamp: '2026-03-30T12:00:00Z', idempotencyKey: 'late-1' });
+    await w.runOn('2026-04-03');
+    w.clock.set(at('2026-04-05'));
+    await w.b.call('usage.record', { subscriptionItemId: m, quantity: '50', timestamp: '2026-03-31T12:00:00Z', idempotencyKey: 'late-2' });
+    await w.runOn('2026-04-05');
+    await w.runOn('2026-05-01');
+    expect(await usageBilled(s.id, m)).toBe(1150); // 1150 calls in March × 0.01
+    expect((await w.docs(s.id)).filter((d) => d.issueDate === '2026-04-03' || d.issueDate === '2026-04-05').map((d) => lineView(d)))
+      .toEqual([['trueup 2026-03-01→2026-04-01 100'], ['trueup 2026-03-01→2026-04-01 50']]);
+    const again = await w.b.call('billing.run', { wait: true });
+    expect(again.run?.invoicesCreated).toBe(0);
+  });
+
   for (const how of ['now', 'date'] as const) {
     it(`trues up late usage of a window cut short by a cancellation (${how === 'now' ? 'canceled now, invoiced at once' : 'canceled for a date, billed by that day\'s run'})`, async () => {
       w = await world('2026-03-01');

@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import {
   BillingInvariantError,
   lineKey,
+  parseLineKey,
   proposeLines,
   usageWindowsDue,
   type SubscriptionSnapshot,
@@ -281,6 +282,25 @@ describe('cancellation', () => {
     const r = proposeLines({ subscriptions: [cancelled('2025-03-11', 'none')], usage: [], existing: [], targetDate: '2025-03-01' });
     // Mar 1..10 = 10/31 × 30 = 9.68
     expect(brief(r.lines.filter((l) => l.periodStart >= '2025-03-01'))).toEqual(['charge 2025-03-01→2025-03-11 968']);
+  });
+  test('a period repaired again gets a numbered repair line; keys parse back with their number', () => {
+    // March billed at 30.00, already trued up twice (+5.00, +2.00); the price is now 40.00 for March: +3.00 more
+    const existing = [
+      { key: lineKey('item-1', '2025-03-01', '2025-04-01', 'charge'), amountMinor: 3000 },
+      { key: lineKey('item-1', '2025-03-01', '2025-04-01', 'trueup'), amountMinor: 500 },
+      { key: lineKey('item-1', '2025-03-01', '2025-04-01', 'trueup', 2), amountMinor: 200 },
+    ];
+    expect(existing.map((e) => e.key.split('|')[3])).toEqual(['charge', 'trueup', 'trueup~2']);
+    const s = sub({ startDate: '2025-03-01', items: [item({ priceSchedule: flat('40') })] });
+    const r = proposeLines({ subscriptions: [s], usage: [], existing, targetDate: '2025-03-20' });
+    expect(r.unresolved).toEqual([]);
+    expect(r.lines.map((l) => [l.key, l.kind, l.amountMinor])).toEqual([['item-1|2025-03-01|2025-04-01|trueup~3', 'trueup', 300]]);
+    expect(parseLineKey(r.lines[0]!.key)).toEqual({ itemId: 'item-1', periodStart: '2025-03-01', periodEnd: '2025-04-01', kind: 'trueup', seq: 3 });
+    expect(parseLineKey('item-1|2025-03-01|2025-04-01|trueup')!.seq).toBe(1);
+    for (const bad of ['item-1|2025-03-01|2025-04-01|trueup~1', 'item-1|2025-03-01|2025-04-01|trueup~x', 'item-1|2025-03-01|2025-04-01|bogus~2']) expect(parseLineKey(bad)).toBeNull();
+    // fed back, nothing more is due
+    const again = proposeLines({ subscriptions: [s], usage: [], existing: [...existing, ...r.lines.map((l) => ({ key: l.key, amountMinor: l.amountMinor }))], targetDate: '2025-03-20' });
+    expect(again.lines).toEqual([]);
   });
   test('periods billed after the cancellation date are credited in full', () => {
     const existing = [
