@@ -235,7 +235,7 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
               counters.skipped++;
               logEntry(db, runId, runAt, {
                 outcome: 'skipped', subscriptionId: id, customerId: sub.customer_id, currency: sub.currency,
-                message: `nothing due through ${T} (status ${s.sub.status}); next billing ${r.nextBillingDate ?? 'none'}`,
+                message: `nothing due through ${T} (status ${s.sub.status}); next billing ${r.nextBillingDate ?? 'none'}${r.unresolved.length ? `; unresolved: ${r.unresolved.join('; ')}` : ''}`,
               });
             }
           } catch (e) {
