@@ -74,6 +74,8 @@ export interface OutboxRow {
   lastError: string | null;
   createdAt: string;
   sentAt: string | null;
+  /** Set by the sender for the connector: the id the ERP gave this aggregate before (external_refs), if any. */
+  knownExternalId?: string | null;
 }
 
 const ts = { type: 'text' } as const;

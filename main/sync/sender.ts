@@ -15,7 +15,7 @@ import type { Clock } from '../platform/clock';
 import type { Connector, PushAck, PushResult } from './connector';
 import {
   getSyncState, listParked, markDone, markParked, markRetry, nextDueAt, outboxCounts, retryParked, saveSyncState, selectSendable,
-  setExternalRef, skipParked, type OutboxRecord, type RetryParkedOptions, type SyncStateRow,
+  getExternalRef, setExternalRef, skipParked, type OutboxRecord, type RetryParkedOptions, type SyncStateRow,
 } from './outbox';
 
 export interface BackoffPolicy {
@@ -261,6 +261,8 @@ export class OutboxSender {
       const rows = selectSendable(this.raw, passStart, this.batchSize);
       if (rows.length === 0) break;
       let results: PushResult[];
+      // what the ERP already calls each aggregate: a renumbered customer or a new SKU updates the same record
+      for (const row of rows) row.knownExternalId = getExternalRef(this.raw, row.aggregateType, row.aggregateId, this.connectorName)?.externalId ?? null;
       try {
         results = await this.connector.push(rows);
         if (!Array.isArray(results)) throw new Error(`${this.connectorName}.push returned ${typeof results}, not an array`);

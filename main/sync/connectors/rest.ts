@@ -140,7 +140,11 @@ export function errorMessageOf(status: number, text: string): string {
   return `HTTP ${status}${msg ? `: ${msg.slice(0, 500)}` : ''}`;
 }
 
-const RETRYABLE_STATUS = new Set([408, 409, 425, 429]);
+/**
+ * Worth retrying as they are: request timeout, too early, too many requests (and every 5xx). Any other 4xx — 409 (a
+ * duplicate number, a version clash) included — would fail the same way again: the row is parked with the ERP's words.
+ */
+const RETRYABLE_STATUS = new Set([408, 425, 429]);
 
 export class RestConnector implements Connector {
   readonly name: string;

@@ -234,11 +234,11 @@ export class TrytonConnector implements Connector {
     try {
       switch (row.aggregateType) {
         case 'customer': {
-          const r = await this.upsertParty(row.payload as ErpCustomerPayload);
+          const r = await this.upsertParty(row.payload as ErpCustomerPayload, row.knownExternalId);
           return ack(String(r.id), r.code);
         }
         case 'product': {
-          const r = await this.upsertProduct(row.payload as ErpProductPayload);
+          const r = await this.upsertProduct(row.payload as ErpProductPayload, row.knownExternalId);
           return ack(String(r.productId), r.code);
         }
         case 'invoice':
@@ -388,19 +388,30 @@ export class TrytonConnector implements Connector {
     };
   }
 
-  async upsertParty(p: ErpCustomerPayload): Promise<{ id: number; code: string }> {
+  /** The party the ERP already has for this customer: by the id it gave before (renumbered customers), else by number. */
+  private async partyOf(p: ErpCustomerPayload, knownId?: string | null): Promise<{ id: number; code: string | null; addresses: number[] } | null> {
+    const id = knownId && /^\d+$/.test(knownId) ? Number(knownId) : null;
+    if (id !== null) {
+      const r = await this.client.searchRead<{ id: number; code: string | null; addresses: number[] }>('party.party', [['id', '=', id], ACTIVE_ANY], ['id', 'code', 'addresses'], 0, 1);
+      if (r[0]) return r[0];
+    }
+    const byCode = await this.findParty(p.number);
+    return byCode ? { ...byCode, code: p.number } : null;
+  }
+
+  async upsertParty(p: ErpCustomerPayload, knownId?: string | null): Promise<{ id: number; code: string }> {
     if (!p?.number || !p.name) throw new Refusal('customer payload without number or name');
     await this.refData();
     const c = this.client;
     const address = await this.addressValues(p);
     const vatType = this.vatType(p);
-    const existing = await this.findParty(p.number);
+    const existing = await this.partyOf(p, knownId);
     if (!existing) {
       const [id] = await c.create('party.party', [await this.partyValues(p)]);
       return { id: id!, code: p.number };
     }
     const id = existing.id;
-    await c.write('party.party', [id], { name: p.name, active: p.status !== 'archived' });
+    await c.write('party.party', [id], { name: p.name, active: p.status !== 'archived', ...(existing.code !== p.number ? { code: p.number } : {}) });
     if (existing.addresses.length) await c.write('party.address', [existing.addresses[0]!], address);
     else await c.create('party.address', [{ party: id, ...address }]);
     const emails = await c.searchRead<{ id: number; value: string }>('party.contact_mechanism', [['party', '=', id], ['type', '=', 'email'], ACTIVE_ANY], ['id', 'value'], 0, null, [['id', 'ASC']]);
@@ -430,12 +441,26 @@ export class TrytonConnector implements Connector {
     return { templateId: t[0].id, productId, uom: t[0].default_uom };
   }
 
-  async upsertProduct(p: ErpProductPayload): Promise<{ templateId: number; productId: number; code: string }> {
+  /** The product the ERP already has: by the variant id it gave before (a changed SKU), else by SKU. */
+  private async productOf(sku: string, knownId?: string | null): Promise<{ templateId: number; productId: number; uom: number; code: string | null } | null> {
+    const id = knownId && /^\d+$/.test(knownId) ? Number(knownId) : null;
+    if (id !== null) {
+      const v = await this.client.searchRead<{ id: number; template: number }>('product.product', [['id', '=', id], ACTIVE_ANY], ['id', 'template'], 0, 1);
+      if (v[0]) {
+        const [t] = await this.client.read<{ id: number; code: string | null; default_uom: number }>('product.template', [v[0].template], ['id', 'code', 'default_uom']);
+        if (t) return { templateId: t.id, productId: v[0].id, uom: t.default_uom, code: t.code };
+      }
+    }
+    const bySku = await this.findProduct(sku);
+    return bySku ? { ...bySku, code: sku } : null;
+  }
+
+  async upsertProduct(p: ErpProductPayload, knownId?: string | null): Promise<{ templateId: number; productId: number; code: string }> {
     if (!p?.sku || !p.name) throw new Refusal('product payload without sku or name');
     const ref = await this.refData();
     const c = this.client;
     const listPrice = p.listPrice !== undefined && p.listPrice !== null ? (dec(p.listPrice), String(p.listPrice).trim()) : undefined;
-    const existing = await this.findProduct(p.sku);
+    const existing = await this.productOf(p.sku, knownId);
     if (!existing) {
       const uom = this.uomFor(ref, p.unit);
       const [templateId] = await c.create('product.template', [{
@@ -455,7 +480,10 @@ export class TrytonConnector implements Connector {
       this.products.set(p.sku, { id: found.productId, uom: found.uom });
       return { templateId: templateId!, productId: found.productId, code: p.sku };
     }
-    await c.write('product.template', [existing.templateId], { name: p.name, active: p.active !== false, ...(listPrice !== undefined ? { list_price: tDecimal(listPrice) } : {}) });
+    await c.write('product.template', [existing.templateId], {
+      name: p.name, active: p.active !== false, ...(listPrice !== undefined ? { list_price: tDecimal(listPrice) } : {}), ...(existing.code !== p.sku ? { code: p.sku } : {}),
+    });
+    if (existing.code !== null && existing.code !== p.sku) this.products.delete(existing.code);
     await c.write('product.product', [existing.productId], { description: p.description || null, active: p.active !== false });
     this.products.set(p.sku, { id: existing.productId, uom: existing.uom });
     return { templateId: existing.templateId, productId: existing.productId, code: p.sku };

@@ -219,7 +219,8 @@ async function applyRecord(tx: ServiceContext, connector: string, entity: PullEn
   const hash = hashOf(erp);
   const snap = getSnapshot(tx.raw, connector, entity, rec.externalId);
   const recordId = findRecord(tx, connector, entity, rec, erp);
-  if (snap && recordId === snap.recordId && snap.hash === hash) return { outcome: 'unchanged', conflicts: 0, dropped: 0 };
+  // the ERP record is as last pulled: nothing to do — unless a conflict is open on it (Cadence may have come to agree)
+  if (snap && recordId === snap.recordId && snap.hash === hash && openConflictFields(tx.raw, entity, recordId).size === 0) return { outcome: 'unchanged', conflicts: 0, dropped: 0 };
   const code = rec.externalCode ?? ((entity === 'product' ? erp.sku : erp.number) as string | undefined) ?? null;
 
   if (!recordId) {

@@ -56,8 +56,9 @@ export function mergeField(i: FieldMergeInput): FieldDecision {
   if (i.erp === undefined) return { kind: 'none' };
   if (i.owner === 'cadence') return sameValue(i.erp, i.cadence) && i.openConflict ? { kind: 'agreed' } : { kind: 'keep_cadence', reason: 'cadence_owned' };
   if (sameValue(i.erp, i.cadence)) return i.openConflict ? { kind: 'agreed' } : { kind: 'none' };
-  if (i.owner === 'erp') return { kind: 'take_erp', value: i.erp };
   const conflict = (): FieldDecision => ({ kind: 'conflict', cadence: i.cadence, erp: i.erp, base: i.base ? (i.base.cadence ?? null) : null });
+  // a field with an open conflict is never applied automatically, even once the ERP owns it: the user decides
+  if (i.owner === 'erp') return i.openConflict ? conflict() : { kind: 'take_erp', value: i.erp };
   if (i.openConflict || !i.base) return conflict();
   const erpChanged = !sameValue(i.erp, i.base.erp);
   const cadenceChanged = !sameValue(i.cadence, i.base.cadence);

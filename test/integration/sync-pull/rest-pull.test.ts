@@ -235,6 +235,19 @@ describe('sync.pull from a REST CRM/PIM', () => {
     expect((await productBySku('SEAT')).description).toBe('Agreed words');
   });
 
+  it('an open conflict closes itself (agreed) once Cadence is edited to the ERP value, though the ERP record did not change', async () => {
+    const kunde = await customerByNumber('ERP-100');
+    crm.edit(crm.accounts, 'acc-2', { name: 'Kunde ERP Name GmbH' });
+    await backend.call('customers.update', { id: kunde.id, patch: { name: 'Kunde Cadence Name GmbH' } });
+    expect((await backend.call('sync.pull', { entities: ['customer'] })).conflicts).toBe(1);
+    const [c] = await backend.call('sync.conflicts', { entity: 'customer' });
+    expect(c).toMatchObject({ field: 'name', status: 'open' });
+    await backend.call('customers.update', { id: kunde.id, patch: { name: 'Kunde ERP Name GmbH' } }); // the user settles it by hand
+    await backend.call('sync.pull', { entities: ['customer'] }); // the CRM has nothing new for this account
+    expect(await backend.call('sync.conflicts', { entity: 'customer' })).toHaveLength(0);
+    expect((await backend.call('sync.conflicts', { status: 'resolved', entity: 'customer' })).find((x) => x.id === c!.id)).toMatchObject({ resolution: 'agreed' });
+  });
+
   it('ownership is configurable: an ERP-owned email overwrites', async () => {
     const own = await backend.call('sync.setOwnership', { customer: { email: 'erp' } });
     expect(own.customer).toMatchObject({ email: 'erp', name: 'shared', paymentTermsDays: 'cadence' });

@@ -138,6 +138,7 @@ describe('REST connector under faults', () => {
       const n = seen.length;
       if (n === 1) return new Response(JSON.stringify({ data: { id: 77 }, invoiceNo: 'R-1' }), { status: 201 });
       if (n === 2) return new Response(JSON.stringify({ errors: [{ message: 'vat id invalid' }] }), { status: 422 });
+      if (n === 3) return new Response(JSON.stringify({ error: 'customer number C-1 already exists' }), { status: 409 });
       return new Response('busy', { status: 503, headers: { 'Retry-After': '2' } });
     }) as unknown as typeof fetch;
     const c = new RestConnector({
@@ -150,10 +151,12 @@ describe('REST connector under faults', () => {
       payload: { name: 'Acme', vatId: 'DE1', notes: 'x', billingAddress: { city: 'Berlin' } }, status: 'pending' as const, attempts: 0, nextAttemptAt: null, lastError: null,
       createdAt: '2026-11-25T10:00:00.000Z', sentAt: null,
     });
-    const res = await c.push([row(1), row(2), row(3), { ...row(4), aggregateType: 'plan' }]);
+    const res = await c.push([row(1), row(2), row(5), row(3), { ...row(4), aggregateType: 'plan' }]);
     expect(res).toEqual([
       { kind: 'ack', externalId: '77', externalNumber: 'R-1' },
       { kind: 'reject', message: 'HTTP 422: vat id invalid' },
+      // a 409 (duplicate number, version clash) would fail the same way again: parked with the ERP's words
+      { kind: 'reject', message: 'HTTP 409: customer number C-1 already exists' },
       { kind: 'retry', message: 'HTTP 503: busy', retryAfterMs: 2000 },
       { kind: 'reject', message: 'no REST mapping for "plan" events (configure entities.plan for connector rest)' },
     ]);

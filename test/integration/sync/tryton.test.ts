@@ -247,6 +247,31 @@ describe('Tryton connector (real Tryton 6.0)', () => {
     expect(ti).toMatchObject({ state: 'posted', total_amount: '54.14', tax_amount: '8.64' });
   }, 120_000);
 
+  it('a customer renumbered in Cadence and a product whose SKU changed update the same party and template', async (ctx) => {
+    needTryton(ctx);
+    const { raw } = db;
+    const clock = new ManualClock(T0);
+    const sender = new OutboxSender({ raw, connector: new TrytonConnector({ ...TRYTON }), clock, random: () => 0 });
+    const c = customer(31);
+    enqueue(raw, clock, 'customer', c.id, 'customer.created', c);
+    const p = product('RENAME');
+    enqueue(raw, clock, 'product', p.id, 'product.created', p);
+    expect((await sender.pushOnce({ force: true })).sent).toBe(2);
+    const partyId = getExternalRef(raw, 'customer', c.id, 'tryton')!.externalId;
+    const variantId = getExternalRef(raw, 'product', p.id, 'tryton')!.externalId;
+    const c2 = customer(31, { number: `C-${STAMP}-31-NEW`, version: 2 });
+    enqueue(raw, clock, 'customer', c.id, 'customer.updated', c2);
+    const p2 = product('RENAME', { sku: `SKU-${STAMP}-RENAMED`, version: 2 });
+    enqueue(raw, clock, 'product', p.id, 'product.updated', p2);
+    expect((await sender.pushOnce({ force: true })).sent).toBe(2);
+    const parties = await erp.searchRead<{ id: number; code: string }>('party.party', [['code', 'in', [c.number, c2.number]], ['active', 'in', [true, false]]], ['id', 'code']);
+    expect(parties).toEqual([{ id: Number(partyId), code: c2.number }]);
+    expect(getExternalRef(raw, 'customer', c.id, 'tryton')!.externalId).toBe(partyId);
+    const templates = await erp.searchRead<{ id: number; code: string; products: number[] }>('product.template', [['code', 'in', [p.sku, p2.sku]], ['active', 'in', [true, false]]], ['id', 'code', 'products']);
+    expect(templates.map((t) => [t.code, t.products])).toEqual([[p2.sku, [Number(variantId)]]]);
+    expect(getExternalRef(raw, 'product', p.id, 'tryton')!.externalId).toBe(variantId);
+  });
+
   it('a sender killed mid-batch (and a draft left by a crash) never duplicates anything after a restart', async (ctx) => {
     needTryton(ctx);
     const { raw } = db;

@@ -55,6 +55,10 @@ describe('mergeField: the three-way rules', () => {
     expect(mergeField({ owner: 'shared', erp: 'E2', cadence: 'C', base: base('E', 'C'), openConflict: true }))
       .toEqual({ kind: 'conflict', cadence: 'C', erp: 'E2', base: 'C' });
     expect(mergeField({ owner: 'shared', erp: 'C', cadence: 'C', base: base('E', 'C'), openConflict: true })).toEqual({ kind: 'agreed' });
+    // also once the field has become ERP-owned: the user decides the open conflict first
+    expect(mergeField({ owner: 'erp', erp: 'E2', cadence: 'C', base: base('E', 'C'), openConflict: true }))
+      .toEqual({ kind: 'conflict', cadence: 'C', erp: 'E2', base: 'C' });
+    expect(mergeField({ owner: 'erp', erp: 'C', cadence: 'C', base: base('E', 'C'), openConflict: true })).toEqual({ kind: 'agreed' });
   });
 });
 
