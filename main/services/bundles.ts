@@ -9,7 +9,7 @@ import { AppError, type FieldIssue } from '../../shared/api/errors';
 import { validationError } from '../../shared/api/op';
 import { type Bundle, BundleDefinition, type BundleQuote } from '../../shared/api/ops/bundles';
 import type { ChargeModel } from '../../shared/api/ops/pricing';
-import { allocateMinor, Decimal, dec, formatMinor, toMinor } from '../../shared/domain/money';
+import { allocateMinor, Decimal, dec, formatMinor, fromMinor, toMinor } from '../../shared/domain/money';
 import { priceCharge } from '../../shared/domain/pricing';
 import { newId } from '../platform/ids';
 import { enqueueOutbox } from '../sync/outbox';
@@ -124,9 +124,9 @@ export function quoteBundle(
   });
   const listMinor = priced.map((p) => p.q.amountMinor);
   const listTotalMinor = listMinor.reduce((a, b) => a + b, 0);
-  const listPrecise = priced.reduce((a, p) => a.plus(p.q.preciseAmount), new Decimal(0));
+  // the parts' list prices as quoted (each rounded to the currency), less the discount: a 0 % bundle costs its list total
   const totalMinor =
-    fixedPrice !== null ? toMinor(fixedPrice, currency) : toMinor(listPrecise.times(new Decimal(100).minus(def.discountPercent ?? '0')).div(100), currency);
+    fixedPrice !== null ? toMinor(fixedPrice, currency) : toMinor(fromMinor(listTotalMinor, currency).times(new Decimal(100).minus(def.discountPercent ?? '0')).div(100), currency);
   const shares = allocateMinor(totalMinor, listTotalMinor > 0 ? listMinor : priced.map(() => 1));
   const discountTotalMinor = listTotalMinor - totalMinor;
   const parts = priced.map((p, i) => ({

@@ -106,17 +106,22 @@ export function updateOccurrence(ctx: ServiceContext, input: Input): { order: Or
       if (problem && c.productId !== it.productId) throw AppError.validation('change.productId', problem);
       const planId = c.productId === it.productId ? it.planId : pricer.planFor(c.productId, c.planId ?? null, o.currency);
       const qty = ov.items?.[c.itemKey]?.quantity ?? it.quantity;
-      quantityFor(c.productId, qty, 'change.productId');
+      // the new product's pack size and minimum apply to this delivery's quantity
+      const quantity = quantityFor(c.productId, qty, 'change.productId');
       if (c.applyToSchedule) {
         const item = items.find((i) => i.id === c.itemKey)!;
         if (item.subscription_item_id ?? (items.length === 1 ? s.subscription_item_id : null)) {
           throw AppError.validation('change.applyToSchedule', "this item's product comes from the subscription: change the subscription item instead");
         }
-        st(db, 'UPDATE order_schedule_items SET product_id = ?, plan_id = ?, updated_at = ? WHERE id = ?').run(c.productId, c.planId ?? null, at, item.id);
+        // the schedule's own quantity, rounded to the new product's pack size (this delivery's override stays as it is)
+        const sq = checkQuantity(it.quantity, { packSize: to.pack_size, moq: to.moq }, { sku: to.sku, unit: to.unit });
+        if (sq.problem) throw AppError.validation('change.applyToSchedule', `the schedule's quantity does not fit ${to.sku}: ${sq.problem}`);
+        const scheduledQty = sq.quantity;
+        st(db, 'UPDATE order_schedule_items SET product_id = ?, plan_id = ?, quantity = ?, updated_at = ? WHERE id = ?').run(c.productId, c.planId ?? null, scheduledQty, at, item.id);
         scheduleChanged = true;
         change = { type: 'reset', itemId: c.itemKey };
         messages.push(`the schedule now delivers ${to.sku} instead of ${orig.sku}`);
-      } else change = { type: 'swap', itemId: c.itemKey, productId: c.productId, planId };
+      } else change = { type: 'swap', itemId: c.itemKey, productId: c.productId, planId, quantity };
       break;
     }
     case 'add': {

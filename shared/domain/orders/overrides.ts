@@ -47,7 +47,8 @@ export interface OccurrenceOverrides {
 
 export type OccurrenceChange =
   | { type: 'quantity'; itemId: string; quantity: string }
-  | { type: 'swap'; itemId: string; productId: string; planId?: string | null }
+  /** `quantity`: the delivery's quantity rounded to the new product's pack size (when the caller rounded it). */
+  | { type: 'swap'; itemId: string; productId: string; planId?: string | null; quantity?: string }
   | { type: 'add'; id: string; productId: string; quantity: string; planId?: string | null; description?: string | null }
   | { type: 'remove_added'; id: string }
   | { type: 'skip'; reason?: string }
@@ -148,6 +149,10 @@ export function applyChange(items: readonly ScheduledItem[], o: OccurrenceOverri
       } else {
         cur.productId = change.productId;
         cur.planId = change.planId ?? null;
+      }
+      if (change.quantity !== undefined) {
+        if (canon(change.quantity) === canon(it.quantity)) delete cur.quantity;
+        else cur.quantity = canon(change.quantity);
       }
       setItem(next, it.itemId, cur);
       break;

@@ -134,6 +134,19 @@ describe('recurring orders', () => {
     expect((await orders(w)).filter((o) => o.status === 'upcoming').map((o) => o.units)).toEqual(['45', '45']);
   });
 
+  it("a swap to a product sold in packs rounds the delivery's quantity up to whole packs (and the schedule's, when applied to it)", async () => {
+    w = await makeWorld('2026-02-20T08:00:00Z');
+    await w.backend.call('productAttributes.set', { productId: w.products['GLOVES-M-ECO']!.id, priceGroup: 'gloves-m', packSize: '12' } as never);
+    const s = await fortnightly(w, 'per_delivery');
+    const [o3, o17] = await orders(w);
+    const r = await w.backend.call('orders.updateOccurrence', { orderId: o3!.id, change: { type: 'swap', itemKey: s.items[0]!.id, productId: w.products['GLOVES-M-ECO']!.id } });
+    expect(r.messages).toEqual(['GLOVES-M-ECO: 20 box rounded up to 24 box (2 packs of 12)']);
+    expect(r.lines.map((l) => [l.sku, l.quantity, l.amountMinor, l.originalQuantity])).toEqual([['GLOVES-M-ECO', '24', 18960, '20'], ['TIPS-200', '5', 6000, null]]);
+    const perm = await w.backend.call('orders.updateOccurrence', { orderId: o17!.id, change: { type: 'swap', itemKey: s.items[0]!.id, productId: w.products['GLOVES-M-ECO']!.id, applyToSchedule: true } });
+    expect(perm.lines.map((l) => [l.sku, l.quantity])).toEqual([['GLOVES-M-ECO', '24'], ['TIPS-200', '5']]);
+    expect((await w.backend.call('orderSchedules.get', { id: s.id })).items.map((i) => i.quantity)).toEqual(['24', '5']);
+  });
+
   it('a swap within the price group for one delivery, a one-off item on the next delivery, a moved date', async () => {
     w = await makeWorld('2026-02-20T08:00:00Z');
     const s = await fortnightly(w, 'per_delivery');

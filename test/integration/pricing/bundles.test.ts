@@ -86,6 +86,16 @@ describe('discount bundle', () => {
     expect(list.items.map((x) => x.code)).toEqual(['GROWTH']);
   });
 
+  it('discounts the parts\' list prices as quoted (rounded to the cent): 0 % costs the list total', async () => {
+    const prod = await w.backend.call('products.create', { sku: 'HALF-CENT', name: 'Half cent', unit: 'each' } as never) as { id: string };
+    const plan = async (code: string) => (await w.backend.call('plans.create', { productId: prod.id, code, name: code, prices: [{ currency: 'EUR', model: { type: 'per_unit', unitPrice: '3.335' } }] } as never) as { id: string }).id;
+    const items = [{ planId: await plan('HC-1'), quantity: '1' }, { planId: await plan('HC-2'), quantity: '1' }];
+    const quote = (discountPercent: string) => w.backend.call('bundles.quote', { currency: 'EUR', bundle: { pricing: 'discount', discountPercent, items } });
+    // each part lists at 3.335 → 3.34: list total 6.68
+    expect(await quote('0')).toMatchObject({ listTotal: '6.68', total: '6.68', discountTotal: '0.00', discountPercent: '0.00' });
+    expect(await quote('10')).toMatchObject({ listTotal: '6.68', total: '6.01', discountTotal: '0.67' }); // 6.68 × 0.9 = 6.012
+  });
+
   it('an unsaved definition can be quoted (the bundle builder\'s preview)', async () => {
     const q = await w.backend.call('bundles.quote', {
       currency: 'EUR', bundle: { pricing: 'discount', discountPercent: '50', items: [{ planId: w.flatPlan }] },
