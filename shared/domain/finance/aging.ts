@@ -97,10 +97,14 @@ export function openItemsAsOf(
   }
   const live = docs.filter((d) => isPosted(d) && !WRITTEN_OFF_STATUSES.has(d.status) && d.doc.issueDate <= asOf);
   const invoices = new Map(live.filter((d) => d.doc.kind === 'invoice').map((d) => [d.id, d]));
+  // written off (uncollectible) invoices are no receivable, but a credit note correcting one is applied to it first:
+  // only what exceeds what it still had open is credit the customer has
+  const writtenOff = new Map(docs.filter((d) => isPosted(d) && WRITTEN_OFF_STATUSES.has(d.status) && d.doc.kind === 'invoice' && d.doc.issueDate <= asOf).map((d) => [d.id, d]));
+  const corrects = (d: FinanceDocument): boolean => !!d.precedingInvoiceId && (invoices.has(d.precedingInvoiceId) || writtenOff.has(d.precedingInvoiceId));
   // credit notes applied to the invoice they correct
   const creditsOf = new Map<string, FinanceDocument[]>();
   for (const d of live) {
-    if (d.doc.kind === 'credit_note' && d.precedingInvoiceId && invoices.has(d.precedingInvoiceId)) {
+    if (d.doc.kind === 'credit_note' && d.precedingInvoiceId && corrects(d)) {
       const list = creditsOf.get(d.precedingInvoiceId) ?? [];
       list.push(d);
       creditsOf.set(d.precedingInvoiceId, list);
@@ -115,18 +119,21 @@ export function openItemsAsOf(
       daysPastDue: days, bucket: bucketOf(days),
     };
   };
-  for (const fd of live) {
+  for (const fd of [...live, ...writtenOff.values()]) {
     if (fd.doc.kind === 'invoice') {
       const credits = creditsOf.get(fd.id) ?? [];
+      if (writtenOff.has(fd.id) && credits.length === 0) continue;
       const credited = credits.reduce((s, c) => s + docAmountMinor(c), 0);
       const open = docAmountMinor(fd) - (applied.get(fd.id) ?? 0) - credited;
-      if (open > 0) items.push(item(fd, open, fd.doc.dueDate ?? fd.doc.issueDate));
+      if (open > 0) {
+        if (!writtenOff.has(fd.id)) items.push(item(fd, open, fd.doc.dueDate ?? fd.doc.issueDate));
+      }
       else if (open < 0) {
         // over-credited: the excess is credit the customer has, shown on the latest credit note
         const last = [...credits].sort((a, b) => (a.doc.issueDate < b.doc.issueDate ? -1 : a.doc.issueDate > b.doc.issueDate ? 1 : a.doc.number.localeCompare(b.doc.number))).pop();
         items.push(last ? item(last, open, last.doc.issueDate) : item(fd, open, fd.doc.dueDate ?? fd.doc.issueDate));
       }
-    } else if (!(fd.precedingInvoiceId && invoices.has(fd.precedingInvoiceId))) {
+    } else if (!corrects(fd)) {
       // a stand-alone credit note; allocations to it are refunds paid out of it (negative payments)
       const open = -docAmountMinor(fd) - (applied.get(fd.id) ?? 0);
       if (open !== 0) items.push(item(fd, open, fd.doc.issueDate));

@@ -81,6 +81,20 @@ describe('open items as of a date', () => {
     expect(items[2]).toMatchObject({ customerNumber: 'C-1', customerName: 'Acme' });
   });
 
+  it('a credit note on a written-off invoice is applied to it: only credit beyond what it had open counts', () => {
+    const cust = fid(1);
+    const off = fdoc({ id: fid(61), customerId: cust, status: 'uncollectible', number: 'INV-61', issueDate: '2025-01-01', dueDate: '2025-01-31', lines: [{ description: 'x', quantity: '1', unitPrice: '30.00' }] });
+    const open = fdoc({ id: fid(62), customerId: cust, number: 'INV-62', issueDate: '2025-02-01', dueDate: '2025-02-15', lines: [{ description: 'x', quantity: '1', unitPrice: '30.00' }] });
+    const cn = (n: number, price: string) => fdoc({ id: fid(n), customerId: cust, kind: 'credit_note', number: `CN-${n}`, issueDate: '2025-02-06', precedingInvoiceId: fid(61), precedingInvoice: { number: 'INV-61', issueDate: '2025-01-01' }, lines: [{ description: 'x', quantity: '1', unitPrice: price }] });
+    // the written-off 35.70 credited in full: nothing left over, the other invoice stays owed
+    expect(openItemsAsOf([off, open, cn(63, '30.00')], [], '2025-02-06').map((i) => [i.number, i.openMinor])).toEqual([['INV-62', 3570]]);
+    // 10.00 paid on it before the write-off: a full credit leaves 10.00 (+ VAT) of credit
+    const paid = pay({ id: fid(64), customerId: cust, documentId: fid(61), date: '2025-01-20', amountMinor: 1190 });
+    expect(openItemsAsOf([off, open, cn(63, '30.00')], [paid], '2025-02-06').map((i) => [i.number, i.openMinor])).toEqual([['INV-62', 3570], ['CN-63', -1190]]);
+    // a written-off invoice without credit notes is simply not there
+    expect(openItemsAsOf([off, open], [], '2025-02-06').map((i) => i.number)).toEqual(['INV-62']);
+  });
+
   it('report per customer and currency with totals', () => {
     const { docs, payments } = smallLedger();
     const fr = fdoc({ id: fid(51), customerId: fid(2), buyer: BUYER_FR, number: 'INV-FR', issueDate: '2024-12-01', dueDate: '2024-12-31', lines: [{ description: 'x', quantity: '1', unitPrice: '250.00', taxCategory: 'AE' }] });
