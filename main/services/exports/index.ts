@@ -4,7 +4,8 @@ import { AppError } from '../../../shared/api/errors';
 import type { exportOps } from '../../../shared/api/ops/exports';
 import { AGING_BUCKETS } from '../../../shared/domain/finance/aging';
 import { TABLES } from '../../../shared/domain/finance/columns';
-import { deferredByCustomer, deferredRevenueReport, monthEnd, prevMonth, recognitionSchedules } from '../../../shared/domain/finance/deferred';
+import { deferredByCustomer, deferredRevenueReport, monthEnd, monthsBetween, prevMonth, recognitionSchedules } from '../../../shared/domain/finance/deferred';
+import { mrrReport } from '../billing/mrr';
 import { buildJournal, checkJournal, validateGlMapping } from '../../../shared/domain/finance/journal';
 import { formatMinor } from '../../../shared/domain/money';
 import { einvoiceProblem, exportFileName, toCii, toPdf, toUbl } from '../../exports/index';
@@ -94,6 +95,11 @@ export const exportHandlers: HandlerMap<ExportOps> = {
       months: deferredRevenueReport(schedules, from, input.month),
       byCustomer: deferredByCustomer(schedules, input.month),
     };
+  },
+  async 'reports.mrr'(input, ctx) {
+    if (input.fromMonth > input.toMonth) throw AppError.validation('fromMonth', `is after toMonth (${input.toMonth})`);
+    if (monthsBetween(input.fromMonth, input.toMonth).length > 60) throw AppError.validation('toMonth', 'at most 60 months at once');
+    return mrrReport(ctx.raw, input.fromMonth, input.toMonth, input.currency ? { currency: input.currency } : {});
   },
   async 'reports.journal'(input, ctx) {
     const docs = await loadDocuments(ctx.raw, { from: input.from, to: input.to, customerId: input.customerId });

@@ -154,6 +154,27 @@ export const AgingReportSchema = z.object({
   totals: z.array(z.object({ currency: z.string(), buckets: Buckets, totalMinor: z.number().int() })),
 });
 
+/** One month of MRR in one currency (amounts in minor units; see shared/domain/finance/mrr.ts). */
+const MrrMonthSchema = z.object({
+  month: Month,
+  currency: z.string(),
+  startMinor: z.number().int(),
+  newMinor: z.number().int(),
+  expansionMinor: z.number().int(),
+  reactivationMinor: z.number().int(),
+  contractionMinor: z.number().int(),
+  churnMinor: z.number().int(),
+  endMinor: z.number().int(),
+  customersStart: z.number().int(),
+  customersEnd: z.number().int(),
+  newCustomers: z.number().int(),
+  churnedCustomers: z.number().int(),
+  logoChurnPct: z.string().nullable(),
+  revenueChurnPct: z.string().nullable(),
+  netRetentionPct: z.string().nullable(),
+  arpaMinor: z.number().int().nullable(),
+});
+
 const DeferredMonth = z.object({
   month: Month,
   monthEnd: IsoDate,
@@ -244,6 +265,11 @@ export const exportOps = {
     name: 'reports.deferredRevenue', summary: 'Deferred revenue at month end: billed, recognised in month / to date, deferred balance (with the months before and per customer)', mutating: false,
     input: z.object({ month: Month, fromMonth: Month.optional(), currency: CurrencyCode.optional() }),
     output: z.object({ month: Month, monthEnd: IsoDate, months: z.array(DeferredMonth), byCustomer: z.array(DeferredMonth.omit({ month: true, monthEnd: true, recognisedInMonthMinor: true }).extend({ customerId: Id, customerNumber: z.string(), customerName: z.string() })) }),
+  }),
+  'reports.mrr': op({
+    name: 'reports.mrr', summary: 'MRR per month and currency with its movements (new, expansion, reactivation, contraction, churn), customers, churn rates and net revenue retention', mutating: false,
+    input: z.object({ fromMonth: Month, toMonth: Month, currency: CurrencyCode.optional() }),
+    output: z.object({ fromMonth: Month, toMonth: Month, months: z.array(MrrMonthSchema) }),
   }),
   'reports.journal': op({
     name: 'reports.journal', summary: 'The GL journal of a period with its balance check (preview of the journal export)', mutating: false,
