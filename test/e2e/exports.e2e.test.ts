@@ -110,7 +110,7 @@ describe.skipIf(!chromiumPath)('exports: invoice PDF / UBL, period exports and f
     expectNoErrors();
   });
 
-  it('shows the AR aging with a totals row and the deferred revenue at month end', async () => {
+  it('shows the AR aging with a totals row, the deferred revenue at month end and the MRR', async () => {
     await page.getByTestId('nav-reports').click();
     const row = gridRow(page, 'aging-grid', 'Helios Solar AG');
     await row.waitFor();
@@ -130,6 +130,19 @@ describe.skipIf(!chromiumPath)('exports: invoice PDF / UBL, period exports and f
     expect(await page.getByTestId('deferred-balance').textContent()).toBe(`Deferred at 2027-01-31: EUR ${shown}`);
     await page.getByTestId('deferred-chart').waitFor();
     await screenshot(page, 'e2e-deferred.png');
+
+    // MRR: the figure shown is the report's (an annual plan counts a twelfth of its price each month)
+    await page.getByTestId('reports-tab-mrr').click();
+    await page.getByTestId('mrr-chart').waitFor();
+    const text = (await page.getByTestId('mrr-current').first().textContent())!;
+    const month = /MRR at the end of (\d{4}-\d{2})/.exec(text)![1]!;
+    const mrr = await api(server, 'reports.mrr', { fromMonth: month, toMonth: month, currency: 'EUR' });
+    const end = mrr.months[0].endMinor as number;
+    expect(end).toBeGreaterThan(0);
+    const fmt = (minor: number) => (minor / 100).toLocaleString('en', { minimumFractionDigits: 2 });
+    expect(text).toBe(`MRR at the end of ${month}: EUR ${fmt(end)} (ARR EUR ${fmt(end * 12)})`);
+    expect(await gridRow(page, 'mrr-grid', month).textContent()).toContain(fmt(end));
+    await screenshot(page, 'e2e-mrr.png');
     expectNoErrors();
   });
 });

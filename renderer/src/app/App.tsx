@@ -92,7 +92,7 @@ function routePage(route: string[]): Page | null {
     return { title: 'Invoices', crumb: 'Billing', body: <InvoicesPage /> };
   }
   if (area === 'billing') return { title: 'Billing runs', crumb: 'Billing', body: <BillingPage runId={a} /> };
-  if (area === 'reports') return { title: a === 'deferred' ? 'Deferred revenue' : 'AR aging', crumb: 'Billing · Reports', body: <ReportsPage tab={a} /> };
+  if (area === 'reports') return { title: a === 'deferred' ? 'Deferred revenue' : a === 'mrr' ? 'MRR and churn' : 'AR aging', crumb: 'Billing · Reports', body: <ReportsPage tab={a} /> };
   if (area === 'exports') return { title: 'Exports', crumb: 'Billing', body: <ExportsPage /> };
   if (area === 'catalog' && a === 'products') return { title: 'Products', crumb: 'Catalog', body: <ProductsPage selected={b} /> };
   if (area === 'catalog' && a === 'plans') return { title: 'Plans', crumb: 'Catalog', body: <PlansPage selected={b} /> };

@@ -1,7 +1,7 @@
 /**
- * Reports (#/reports/<tab>): AR aging per customer as of a date (current, 1–30, 31–60, 61–90, 90+ days past due) and
- * deferred revenue at month end (billed, recognised in month / to date, deferred), as grids with totals rows; both
- * can be exported to XLSX / CSV.
+ * Reports (#/reports/<tab>): AR aging per customer as of a date (current, 1–30, 31–60, 61–90, 90+ days past due),
+ * deferred revenue at month end (billed, recognised in month / to date, deferred), as grids with totals rows (both
+ * can be exported to XLSX / CSV), and MRR with its monthly movements and churn over the last 12 months.
  */
 import DownloadIcon from '@mui/icons-material/FileDownloadOutlined';
 import Box from '@mui/material/Box';
@@ -259,10 +259,113 @@ function DeferredReport() {
   );
 }
 
-type TabId = 'aging' | 'deferred';
+type Mrr = OpOutput<'reports.mrr'>;
+type MrrRow = Mrr['months'][number] & { id: string };
+
+const MRR_SERIES: { key: keyof Mrr['months'][number]; label: string; color: string; sign: 1 | -1 }[] = [
+  { key: 'newMinor', label: 'New', color: '#1d4ed8', sign: 1 },
+  { key: 'expansionMinor', label: 'Expansion', color: '#16a34a', sign: 1 },
+  { key: 'reactivationMinor', label: 'Reactivation', color: '#0891b2', sign: 1 },
+  { key: 'contractionMinor', label: 'Contraction', color: '#f59e0b', sign: -1 },
+  { key: 'churnMinor', label: 'Churn', color: '#dc2626', sign: -1 },
+];
+
+/** MRR movements of the months of one currency: gains above the axis, losses below. */
+function MrrChart({ months, currency }: { months: Mrr['months']; currency: string }) {
+  const rows = months.filter((m) => m.currency === currency);
+  const data = useMemo<ChartData<'bar'>>(
+    () => ({
+      labels: rows.map((m) => m.month),
+      datasets: MRR_SERIES.map((s) => ({
+        label: s.label, data: rows.map((m) => s.sign * fromMinor(m[s.key] as number, currency).toNumber()), backgroundColor: s.color, borderRadius: 2, maxBarThickness: 30, stack: 'movements',
+      })),
+    }),
+    [rows, currency],
+  );
+  const options = useMemo<ChartOptions<'bar'>>(
+    () => ({
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      plugins: { legend: { position: 'bottom', labels: { font: { family: FONT_STACK, size: 12 }, boxWidth: 12 } }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${currency} ${(c.parsed.y ?? 0).toLocaleString('en', { minimumFractionDigits: 2 })}` } } },
+      scales: {
+        x: { stacked: true, grid: { display: false }, ticks: { font: { family: FONT_STACK, size: 11 } } },
+        y: { stacked: true, ticks: { font: { family: FONT_STACK, size: 11 }, callback: (v) => Number(v).toLocaleString('en') }, grid: { color: '#eef0f3' } },
+      },
+    }),
+    [currency],
+  );
+  if (rows.length === 0) return null;
+  return (
+    <Paper variant="outlined" sx={{ borderRadius: 2, p: 2, mb: 2, height: 250, flex: 'none' }} data-testid="mrr-chart">
+      <Bar data={data} options={options} />
+    </Paper>
+  );
+}
+
+function MrrReport() {
+  const today = serverToday();
+  const [toMonth, setToMonth] = useState(today.slice(0, 7));
+  const [currency, setCurrency] = useState('');
+  const [report, setReport] = useState<Mrr | null>(null);
+  const fromMonth = useMemo(() => {
+    const [y, m] = toMonth.split('-').map(Number) as [number, number];
+    return new Date(Date.UTC(y, m - 12, 1)).toISOString().slice(0, 7);
+  }, [toMonth]);
+  const { rows } = useRows(async () => {
+    const r = await invoke('reports.mrr', { fromMonth, toMonth, ...(currency ? { currency } : {}) });
+    setReport(r);
+    return r.months.map((m): MrrRow => ({ ...m, id: `${m.month}-${m.currency}` }));
+  }, [fromMonth, toMonth, currency]);
+  const chartCurrency = currency || report?.months.at(-1)?.currency || '';
+  const latest = useMemo(() => {
+    const by = new Map<string, Mrr['months'][number]>();
+    for (const m of report?.months ?? []) by.set(m.currency, m);
+    return [...by.values()];
+  }, [report]);
+  const pctCol = (field: 'logoChurnPct' | 'revenueChurnPct' | 'netRetentionPct', headerName: string, width: number): ColDef<MrrRow> => ({
+    field, headerName, width, type: 'rightAligned', cellStyle: { fontVariantNumeric: 'tabular-nums' }, valueFormatter: (p) => (p.value == null ? '—' : `${p.value} %`),
+  });
+  const columns: ColDef<MrrRow>[] = [
+    { field: 'month', headerName: 'Month', width: 100, cellStyle: { fontWeight: 600 } },
+    { field: 'currency', headerName: 'Cur.', width: 72 },
+    moneyCol<MrrRow>((r) => r.startMinor, 'MRR at start', 130),
+    ...MRR_SERIES.map((s) => moneyCol<MrrRow>((r) => s.sign * (r[s.key] as number), s.label, 120, {
+      cellStyle: (p) => ({ fontVariantNumeric: 'tabular-nums', color: !p.value ? '#9ca3af' : s.sign < 0 ? '#991b1b' : '#166534' }),
+    })),
+    moneyCol<MrrRow>((r) => r.endMinor, 'MRR at end', 130, { cellStyle: { fontVariantNumeric: 'tabular-nums', fontWeight: 700 } }),
+    { field: 'customersEnd', headerName: 'Customers', width: 110, type: 'rightAligned' },
+    { field: 'churnedCustomers', headerName: 'Lost', width: 80, type: 'rightAligned' },
+    pctCol('logoChurnPct', 'Logo churn', 110),
+    pctCol('revenueChurnPct', 'Revenue churn', 130),
+    pctCol('netRetentionPct', 'Net retention', 125),
+    moneyCol<MrrRow>((r) => r.arpaMinor, 'ARPA', 110),
+  ];
+  return (
+    <>
+      <PageToolbar>
+        {dateField('Last month', toMonth, setToMonth, 'mrr-month', 'month')}
+        {currencyField(currency, setCurrency, 'mrr-currency')}
+        {latest.map((m) => (
+          <Typography key={m.currency} variant="body2" data-testid="mrr-current">
+            MRR at the end of {m.month}: <strong>{formatMinorMoney(m.endMinor, m.currency)}</strong> (ARR {formatMinorMoney(m.endMinor * 12, m.currency)})
+          </Typography>
+        ))}
+      </PageToolbar>
+      <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
+        Recurring fees in force on each month&apos;s last day, a period&apos;s price over its months, net of discounts; nothing in trial, pause or after cancellation; usage is not
+        recurring revenue. Each currency on its own.
+      </Typography>
+      {report && chartCurrency && <MrrChart months={report.months} currency={chartCurrency} />}
+      <DataGrid<MrrRow> testId="mrr-grid" rows={rows} columns={columns} getRowId={(r) => r.id} noRowsText="No recurring revenue in these months" />
+    </>
+  );
+}
+
+type TabId = 'aging' | 'deferred' | 'mrr';
 
 export function ReportsPage({ tab }: { tab?: string }) {
-  const current: TabId = tab === 'deferred' ? 'deferred' : 'aging';
+  const current: TabId = tab === 'deferred' ? 'deferred' : tab === 'mrr' ? 'mrr' : 'aging';
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', flex: 1, minHeight: 0 }} data-testid="reports-page">
       <Tabs
@@ -272,8 +375,9 @@ export function ReportsPage({ tab }: { tab?: string }) {
       >
         <Tab value="aging" label="AR aging" data-testid="reports-tab-aging" />
         <Tab value="deferred" label="Deferred revenue" data-testid="reports-tab-deferred" />
+        <Tab value="mrr" label="MRR and churn" data-testid="reports-tab-mrr" />
       </Tabs>
-      {current === 'aging' ? <AgingReport /> : <DeferredReport />}
+      {current === 'aging' ? <AgingReport /> : current === 'deferred' ? <DeferredReport /> : <MrrReport />}
     </Box>
   );
 }
