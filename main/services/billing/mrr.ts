@@ -12,10 +12,11 @@ import { st, type Db } from './db';
 import { periodAmount } from './generate';
 import { baseStatusAt, intervalAt, loadStates, PriceResolver, termBoundary, toSnapshot, type SubState } from './state';
 import { orderDeliveredItemIds } from '../orders/billing-link';
+import { priceScheduleCache, type PriceScheduleCache } from '../pricebooks';
 
 /** The snapshot MRR is computed from: the subscription's terms and prices, without items that orders deliver and charge. */
-export function recurringSnapshot(db: Db, s: SubState, horizon: IsoDate, delivered: ReadonlySet<string>): SubscriptionSnapshot {
-  const snap = toSnapshot(s, new PriceResolver(db, s, horizon));
+export function recurringSnapshot(db: Db, s: SubState, horizon: IsoDate, delivered: ReadonlySet<string>, cache?: PriceScheduleCache): SubscriptionSnapshot {
+  const snap = toSnapshot(s, new PriceResolver(db, s, horizon, cache));
   return { ...snap, items: snap.items.filter((i) => !delivered.has(i.id)), changes: snap.changes.filter((c) => !delivered.has(c.itemId)) };
 }
 
@@ -55,8 +56,10 @@ export function mrrReport(db: Db, fromMonth: string, toMonth: string, o: { curre
   for (let i = 0; i < ids.length; i += 500) {
     const batch = ids.slice(i, i + 500);
     const delivered = orderDeliveredItemIds(db, batch);
-    for (const s of loadStates(db, batch).values()) {
-      const snap = recurringSnapshot(db, s, last, delivered);
+    const states = [...loadStates(db, batch).values()];
+    const cache = priceScheduleCache(db, [...new Set(states.map((s) => s.sub.customer_id))]);
+    for (const s of states) {
+      const snap = recurringSnapshot(db, s, last, delivered, cache);
       const values = days.map((d) => mrrOn(s, snap, d));
       // had MRR before the window: its first paying day (after any trial) lies before the window's first day
       const firstPaid = s.sub.trial_end && s.sub.trial_end > s.sub.start_date ? s.sub.trial_end : s.sub.start_date;
