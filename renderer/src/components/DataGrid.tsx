@@ -43,6 +43,8 @@ export interface DataGridProps<T> {
   noRowsText?: string;
   /** Totals rows pinned under the grid (bold; not opened by click). */
   pinnedBottomRows?: T[];
+  /** The load failed: said in the grid instead of the empty-list text (an empty grid would read as "nothing there"). */
+  error?: string | null;
 }
 
 export function DataGrid<T>(p: DataGridProps<T>) {
@@ -73,10 +75,13 @@ export function DataGrid<T>(p: DataGridProps<T>) {
         getRowId={getRowId}
         quickFilterText={p.quickFilter}
         pinnedBottomRowData={p.pinnedBottomRows}
+        // ag-grid measures the browser's scrollbar as 0 px wide in some Chromium builds and then lets the vertical
+        // scrollbar cover the last column; reserving the classic 15 px keeps every column readable
+        scrollbarWidth={15}
         tooltipShowMode="whenTruncated"
         tooltipShowDelay={400}
         animateRows={false}
-        overlayNoRowsTemplate={`<span class="cadence-grid-empty">${escapeHtml(p.noRowsText ?? 'Nothing to show')}</span>`}
+        overlayNoRowsTemplate={`<span class="cadence-grid-empty">${escapeHtml(p.error ? `Could not load: ${p.error}` : (p.noRowsText ?? 'Nothing to show'))}</span>`}
         onRowClicked={(e: RowClickedEvent<T>) => e.data && !e.rowPinned && onOpen?.(e.data)}
         onCellKeyDown={(e) => {
           const ev = (e as CellKeyDownEvent<T>).event as KeyboardEvent | undefined;

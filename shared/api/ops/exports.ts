@@ -49,7 +49,7 @@ export const ExportRunInput = z
     asOf: IsoDate.optional(),
     /** Only this customer's documents (required for statement). */
     customerId: Id.optional(),
-    /** statement: the currency (default the customer's). */
+    /** statement: the currency (default the customer's); aging: only this currency. */
     currency: CurrencyCode.optional(),
     /** documents + zip: what goes into the archive. */
     documentFormats: z.array(DocumentFormat).min(1).default(['pdf', 'ubl', 'cii']),

@@ -216,7 +216,7 @@ export function BillingPage({ runId }: { runId?: string }) {
         else setProgress(null);
       })
       .catch((e) => toast.error(e));
-  const { rows, reload } = useRows(async () => (await invoke('billing.runs', { limit: 200 })).items, []);
+  const { rows, reload, error } = useRows(async () => (await invoke('billing.runs', { limit: 200 })).items, []);
 
   useEffect(() => {
     void loadStatus();
@@ -278,7 +278,7 @@ export function BillingPage({ runId }: { runId?: string }) {
         </Tooltip>
       </Stack>
       <Box sx={{ display: 'flex', flexDirection: 'column', flex: 1, minHeight: 280, mb: 2.5 }}>
-        <DataGrid<BillingRun> testId="billing-runs-grid" rows={rows} columns={columns} getRowId={(r) => r.id} onOpen={(r) => navigate(['billing', r.id])} noRowsText="No billing run yet" />
+        <DataGrid<BillingRun> error={error} testId="billing-runs-grid" rows={rows} columns={columns} getRowId={(r) => r.id} onOpen={(r) => navigate(['billing', r.id])} noRowsText="No billing run yet" />
       </Box>
       <Box sx={{ flex: 'none' }}>
         <SettingsCard />

@@ -31,7 +31,7 @@ const columns: ColDef<PlanRow>[] = [
 export function PlansPage({ selected }: { selected?: string }) {
   const [active, setActive] = useState<ActiveFilter>('all');
   const [search, setSearch] = useState('');
-  const { rows, reload } = useRows(async () => {
+  const { rows, reload, error } = useRows(async () => {
     const [plans, products] = await Promise.all([invoke('plans.list', { active, limit: 10000, sortBy: 'name' }), invoke('products.list', { active: 'all', limit: 10000 })]);
     const names = new Map(products.items.map((p) => [p.id, p.name]));
     return plans.items.map((p): PlanRow => ({ ...p, productName: names.get(p.productId) ?? '—' }));
@@ -67,7 +67,7 @@ export function PlansPage({ selected }: { selected?: string }) {
             />
             {rows && <CountLabel shown={count} total={count} noun={count === 1 ? 'plan' : 'plans'} />}
           </PageToolbar>
-          <DataGrid<PlanRow> testId="plans-grid" rows={rows} columns={columns} getRowId={(p) => p.id} quickFilter={search} onOpen={(p) => open(p.id)} noRowsText="No plans match" />
+          <DataGrid<PlanRow> error={error} testId="plans-grid" rows={rows} columns={columns} getRowId={(p) => p.id} quickFilter={search} onOpen={(p) => open(p.id)} noRowsText="No plans match" />
         </>
       )}
       {selected && <PlanEditor key={selected} id={selected} onClose={() => navigate(['catalog', 'plans'])} onChanged={() => void reload()} />}

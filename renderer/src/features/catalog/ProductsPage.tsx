@@ -31,7 +31,7 @@ const columns: ColDef<Product>[] = [
 export function ProductsPage({ selected }: { selected?: string }) {
   const [active, setActive] = useState<ActiveFilter>('all');
   const [search, setSearch] = useState('');
-  const { rows, reload } = useRows(async () => (await invoke('products.list', { active, limit: 10000, sortBy: 'name' })).items, [active]);
+  const { rows, reload, error } = useRows(async () => (await invoke('products.list', { active, limit: 10000, sortBy: 'name' })).items, [active]);
   const open = (id: string) => navigate(['catalog', 'products', id]);
   const newButton = (
     <Button variant="contained" startIcon={<AddIcon />} onClick={() => open('new')} data-testid="product-new">
@@ -62,7 +62,7 @@ export function ProductsPage({ selected }: { selected?: string }) {
             />
             {rows && <CountLabel shown={rows.length} total={rows.length} noun={rows.length === 1 ? 'product' : 'products'} />}
           </PageToolbar>
-          <DataGrid<Product> testId="products-grid" rows={rows} columns={columns} getRowId={(p) => p.id} quickFilter={search} onOpen={(p) => open(p.id)} noRowsText="No products match" />
+          <DataGrid<Product> error={error} testId="products-grid" rows={rows} columns={columns} getRowId={(p) => p.id} quickFilter={search} onOpen={(p) => open(p.id)} noRowsText="No products match" />
         </>
       )}
       {selected && <ProductEditor key={selected} id={selected} onClose={() => navigate(['catalog', 'products'])} onChanged={() => void reload()} />}

@@ -73,7 +73,7 @@ export function CustomersPage({ selected }: { selected?: string }) {
   const [anyCustomer, setAnyCustomer] = useState<boolean | null>(null);
   const dataDir = useAppStore((s) => s.info?.dataDir);
 
-  const { rows, reload } = useRows(async () => {
+  const { rows, reload, error } = useRows(async () => {
     const page = await invoke('customers.list', { status, limit: 10000, sortBy: 'name' });
     if (page.items.length > 0) setAnyCustomer(true);
     else setAnyCustomer((await invoke('customers.list', { status: 'all', limit: 1 })).total > 0);
@@ -132,6 +132,7 @@ export function CustomersPage({ selected }: { selected?: string }) {
             {rows && <CountLabel shown={shown} total={rows.length} noun={rows.length === 1 ? 'customer' : 'customers'} />}
           </PageToolbar>
           <DataGrid<Customer>
+            error={error}
             testId="customers-grid"
             rows={rows}
             columns={columns}

@@ -76,7 +76,7 @@ export function InvoicesPage() {
   const [to, setTo] = useState('');
   const [search, setSearch] = useState('');
   const [anyInvoice, setAnyInvoice] = useState<boolean | null>(null);
-  const { rows, reload } = useRows(async () => {
+  const { rows, reload, error } = useRows(async () => {
     const page = await invoke('invoices.list', listInput(status, kind, from, to));
     if (page.items.length > 0) setAnyInvoice(true);
     else setAnyInvoice((await invoke('invoices.list', { limit: 1 })).total > 0);
@@ -131,6 +131,7 @@ export function InvoicesPage() {
         {rows && <CountLabel shown={shown} total={rows.length} noun={rows.length === 1 ? 'document' : 'documents'} />}
       </PageToolbar>
       <DataGrid<InvoiceSummary>
+        error={error}
         testId="invoices-grid"
         rows={rows}
         columns={columns}

@@ -77,7 +77,7 @@ export function LinesTable({ lines, currency, showTax = false, testId, empty = '
               )}
               {showTax && (
                 <TableCell align="right" sx={num}>
-                  {l.taxRate != null ? `${l.taxRate}%${l.taxCode && l.taxCode !== 'S' ? ` ${l.taxCode}` : ''}` : '—'}
+                  {l.taxRate != null ? `${l.taxRate}%${l.taxCode && l.taxCode !== 'S' ? ` (${TAX_CATEGORY_LABELS[l.taxCode] ?? l.taxCode})` : ''}` : '—'}
                 </TableCell>
               )}
               <TableCell align="right" sx={{ ...num, fontWeight: 600, color: l.amountMinor < 0 ? '#991b1b' : undefined }}>

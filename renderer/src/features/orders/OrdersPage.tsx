@@ -77,7 +77,7 @@ export function OrdersPage({ selected }: { selected?: string }) {
   const [progress, setProgress] = useState<Progress | null>(null);
   const today = serverToday();
 
-  const { rows, reload } = useRows(async () => {
+  const { rows, reload, error } = useRows(async () => {
     const page = await invoke('orders.list', { status: STATUS_IN[status], ...(from ? { from } : {}), ...(to ? { to } : {}), ...(shortOnly ? { stockShort: true } : {}), sortBy: 'deliveryDate', sortDir: 'asc', limit: 10000 });
     return page.items;
   }, [status, from, to, shortOnly]);
@@ -159,7 +159,7 @@ export function OrdersPage({ selected }: { selected?: string }) {
         <FormControlLabel control={<Switch checked={shortOnly} onChange={(e) => setShortOnly(e.target.checked)} />} label="Stock short" />
         {rows && <CountLabel shown={rows.length} total={rows.length} noun={rows.length === 1 ? 'order' : 'orders'} />}
       </PageToolbar>
-      <DataGrid<OrderSummary> testId="orders-grid" rows={rows} columns={columns} getRowId={(o) => o.id} quickFilter={search} onOpen={(o) => navigate(['orders', o.id])} noRowsText="No orders match these filters" />
+      <DataGrid<OrderSummary> error={error} testId="orders-grid" rows={rows} columns={columns} getRowId={(o) => o.id} quickFilter={search} onOpen={(o) => navigate(['orders', o.id])} noRowsText="No orders match these filters" />
       <Typography variant="caption" color="text.secondary" sx={{ mt: 0.75 }}>
         * estimate: prices are fixed when the order is released.
       </Typography>

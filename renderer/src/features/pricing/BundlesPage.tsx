@@ -38,7 +38,7 @@ const columns: ColDef<Bundle>[] = [
 export function BundlesPage({ selected }: { selected?: string }) {
   const [active, setActive] = useState<ActiveFilter>('active');
   const [search, setSearch] = useState('');
-  const { rows, reload } = useRows(async () => (await invoke('bundles.list', { active, limit: 10000 })).items, [active]);
+  const { rows, reload, error } = useRows(async () => (await invoke('bundles.list', { active, limit: 10000 })).items, [active]);
   const shown = useMemo(() => {
     if (!rows || !search.trim()) return rows?.length ?? 0;
     const q = search.trim().toLowerCase();
@@ -73,7 +73,7 @@ export function BundlesPage({ selected }: { selected?: string }) {
             </Tooltip>
             {rows && <CountLabel shown={shown} total={rows.length} noun={rows.length === 1 ? 'bundle' : 'bundles'} />}
           </PageToolbar>
-          <DataGrid<Bundle> testId="bundles-grid" rows={rows} columns={columns} getRowId={(b) => b.id} quickFilter={search} onOpen={(b) => open(b.id)} noRowsText="No bundles match" />
+          <DataGrid<Bundle> error={error} testId="bundles-grid" rows={rows} columns={columns} getRowId={(b) => b.id} quickFilter={search} onOpen={(b) => open(b.id)} noRowsText="No bundles match" />
         </>
       )}
       {selected && <BundleEditor key={selected} id={selected} onClose={close} onChanged={() => void reload()} />}

@@ -22,7 +22,7 @@ import type { OpInput, OpOutput } from '../../../../shared/api/index';
 import { fromMinor, minorUnits } from '../../../../shared/domain/money';
 import { invoke } from '../../api/client';
 import { navigate } from '../../app/router';
-import { serverToday } from '../../app/store';
+import { serverToday, useAppStore } from '../../app/store';
 import { colors, FONT_STACK } from '../../app/theme';
 import { DataGrid } from '../../components/DataGrid';
 import { formatMinorAmount, formatMinorMoney } from '../../components/format';
@@ -99,6 +99,45 @@ const currencyField = (value: string, set: (v: string) => void, testId: string) 
   </TextField>
 );
 
+/** Totals rows pinned under a grid: at most two currencies (more would cover the grid); more go to a strip below it. */
+const MAX_PINNED = 2;
+function TotalsStrip({ items, testId }: { items: { currency: string; text: string }[]; testId: string }) {
+  if (items.length <= MAX_PINNED) return null;
+  return (
+    <Typography variant="body2" sx={{ mt: 1, color: 'text.secondary', flex: 'none' }} data-testid={testId}>
+      Totals: {items.map((t, i) => (
+        <span key={t.currency}>
+          {i > 0 ? ' · ' : ''}
+          <strong>{t.currency}</strong> {t.text}
+        </span>
+      ))}
+    </Typography>
+  );
+}
+
+/** The currency a chart shows: the one filtered, else the one with the most recent figures (the chart says which). */
+function chartCurrencyOf(filter: string, rows: readonly { currency: string }[], preferred?: string): string {
+  if (filter) return filter;
+  if (preferred && rows.some((r) => r.currency === preferred)) return preferred;
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.currency, (counts.get(r.currency) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '';
+}
+
+function ChartTitle({ text, currency, all }: { text: string; currency: string; all: boolean }) {
+  return (
+    <Typography variant="subtitle2" sx={{ mb: 1 }}>
+      {text} — {currency}
+      {all && (
+        <Typography component="span" variant="body2" color="text.secondary">
+          {' '}
+          (one currency at a time: choose another with the filter)
+        </Typography>
+      )}
+    </Typography>
+  );
+}
+
 const overdueStyle: Partial<ColDef<AgingRow>> = {
   cellStyle: (p) => ({ fontVariantNumeric: 'tabular-nums', color: p.value ? '#991b1b' : 'inherit' }),
 };
@@ -107,7 +146,7 @@ function AgingReport() {
   const [asOf, setAsOf] = useState(serverToday());
   const [currency, setCurrency] = useState('');
   const [report, setReport] = useState<Aging | null>(null);
-  const { rows } = useRows(async () => {
+  const { rows, error } = useRows(async () => {
     const r = await invoke('reports.arAging', { asOf, ...(currency ? { currency } : {}) });
     setReport(r);
     return r.rows.map((x): AgingRow => ({ ...x, id: `${x.customerId}-${x.currency}` }));
@@ -128,20 +167,20 @@ function AgingReport() {
   );
   return (
     <>
-      <PageToolbar actions={<ExportButtons testId="aging-export" input={(format) => ({ type: 'aging', format, asOf })} />}>
+      <PageToolbar actions={<ExportButtons testId="aging-export" input={(format) => ({ type: 'aging', format, asOf, ...(currency ? { currency } : {}) })} />}>
         {dateField('As of', asOf, setAsOf, 'aging-asof')}
         {currencyField(currency, setCurrency, 'aging-currency')}
         <Typography variant="body2" color="text.secondary">
           Open invoices less unapplied credits, by days past their due date.
         </Typography>
       </PageToolbar>
-      <DataGrid<AgingRow> testId="aging-grid" rows={rows} columns={columns} getRowId={(r) => r.id} pinnedBottomRows={totals} onOpen={(r) => r.customerId && navigate(['customers', r.customerId])} noRowsText="Nothing is owed as of this date" />
+      <DataGrid<AgingRow> testId="aging-grid" rows={rows} error={error} columns={columns} getRowId={(r) => r.id} pinnedBottomRows={totals.length <= MAX_PINNED ? totals : []} onOpen={(r) => r.customerId && navigate(['customers', r.customerId])} noRowsText="Nothing is owed as of this date" />
+      <TotalsStrip testId="aging-totals" items={totals.map((t) => ({ currency: t.currency, text: formatMinorAmount(t.totalMinor, t.currency) }))} />
     </>
   );
 }
 
-function DeferredChart({ months }: { months: Deferred['months'] }) {
-  const currency = months[0]?.currency ?? 'EUR';
+function DeferredChart({ months, currency, all }: { months: Deferred['months']; currency: string; all: boolean }) {
   const rows = months.filter((m) => m.currency === currency);
   const data = useMemo<ChartData<'bar'>>(
     () => ({
@@ -165,14 +204,18 @@ function DeferredChart({ months }: { months: Deferred['months'] }) {
   );
   if (rows.length === 0) return null;
   return (
-    <Paper variant="outlined" sx={{ borderRadius: 2, p: 2, mb: 2, height: 240, flex: 'none' }} data-testid="deferred-chart">
-      <Bar data={data} options={options} />
+    <Paper variant="outlined" sx={{ borderRadius: 2, p: 2, mb: 2, height: 270, flex: 'none', display: 'flex', flexDirection: 'column' }} data-testid="deferred-chart">
+      <ChartTitle text="Recognised and deferred revenue" currency={currency} all={all} />
+      <Box sx={{ flex: 1, minHeight: 0 }}>
+        <Bar data={data} options={options} />
+      </Box>
     </Paper>
   );
 }
 
 function DeferredReport() {
   const today = serverToday();
+  const defaultCurrency = useAppStore((st) => st.settings?.defaultCurrency);
   const [month, setMonth] = useState(today.slice(0, 7));
   const [currency, setCurrency] = useState('');
   const [report, setReport] = useState<Deferred | null>(null);
@@ -180,7 +223,7 @@ function DeferredReport() {
     const [y, m] = month.split('-').map(Number) as [number, number];
     return new Date(Date.UTC(y, m - 12, 1)).toISOString().slice(0, 7);
   }, [month]);
-  const { rows } = useRows(async () => {
+  const { rows, error } = useRows(async () => {
     const r = await invoke('reports.deferredRevenue', { month, fromMonth, ...(currency ? { currency } : {}) });
     setReport(r);
     return r.months.map((m): MonthRow => ({ ...m, id: `${m.month}-${m.currency}`, label: m.month }));
@@ -240,19 +283,21 @@ function DeferredReport() {
           </Typography>
         ))}
       </PageToolbar>
-      {report && <DeferredChart months={report.months} />}
-      <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', xl: 'minmax(0, 1fr) minmax(0, 1fr)' }, gap: 2, flex: 1, minHeight: 360 }}>
-        <Box sx={{ display: 'flex', flexDirection: 'column', minHeight: 300 }}>
+      {report && report.months.length > 0 && <DeferredChart months={report.months} currency={chartCurrencyOf(currency, report.months, defaultCurrency)} all={!currency && new Set(report.months.map((m) => m.currency)).size > 1} />}
+      <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', xl: 'minmax(0, 1fr) minmax(0, 1fr)' }, gap: 2, flex: 1, minHeight: 420 }}>
+        <Box sx={{ display: 'flex', flexDirection: 'column', minHeight: 400 }}>
           <Typography variant="subtitle2" sx={{ mb: 1 }}>
             By month
           </Typography>
-          <DataGrid<MonthRow> testId="deferred-months-grid" rows={rows} columns={monthCols} getRowId={(r) => r.id} pinnedBottomRows={monthTotals} noRowsText="Nothing billed in these months" />
+          <DataGrid<MonthRow> testId="deferred-months-grid" rows={rows} error={error} columns={monthCols} getRowId={(r) => r.id} pinnedBottomRows={monthTotals.length <= MAX_PINNED ? monthTotals : []} noRowsText="Nothing billed in these months" />
+          <TotalsStrip testId="deferred-month-totals" items={monthTotals.map((t) => ({ currency: t.currency, text: `recognised ${formatMinorAmount(t.recognisedInMonthMinor ?? 0, t.currency)}, deferred ${formatMinorAmount(t.deferredMinor ?? 0, t.currency)}` }))} />
         </Box>
-        <Box sx={{ display: 'flex', flexDirection: 'column', minHeight: 300 }}>
+        <Box sx={{ display: 'flex', flexDirection: 'column', minHeight: 400 }}>
           <Typography variant="subtitle2" sx={{ mb: 1 }}>
             By customer at {report?.monthEnd ?? '…'}
           </Typography>
-          <DataGrid<CustomerRow> testId="deferred-customers-grid" rows={report ? customers : null} columns={customerCols} getRowId={(r) => r.id} pinnedBottomRows={customerTotals} noRowsText="No deferred revenue" />
+          <DataGrid<CustomerRow> testId="deferred-customers-grid" rows={report ? customers : null} columns={customerCols} getRowId={(r) => r.id} pinnedBottomRows={customerTotals.length <= MAX_PINNED ? customerTotals : []} noRowsText="No deferred revenue" />
+          <TotalsStrip testId="deferred-customer-totals" items={customerTotals.map((t) => ({ currency: t.currency, text: `deferred ${formatMinorAmount(t.deferredMinor ?? 0, t.currency)}` }))} />
         </Box>
       </Box>
     </>
@@ -271,7 +316,7 @@ const MRR_SERIES: { key: keyof Mrr['months'][number]; label: string; color: stri
 ];
 
 /** MRR movements of the months of one currency: gains above the axis, losses below. */
-function MrrChart({ months, currency }: { months: Mrr['months']; currency: string }) {
+function MrrChart({ months, currency, all }: { months: Mrr['months']; currency: string; all: boolean }) {
   const rows = months.filter((m) => m.currency === currency);
   const data = useMemo<ChartData<'bar'>>(
     () => ({
@@ -297,14 +342,18 @@ function MrrChart({ months, currency }: { months: Mrr['months']; currency: strin
   );
   if (rows.length === 0) return null;
   return (
-    <Paper variant="outlined" sx={{ borderRadius: 2, p: 2, mb: 2, height: 250, flex: 'none' }} data-testid="mrr-chart">
-      <Bar data={data} options={options} />
+    <Paper variant="outlined" sx={{ borderRadius: 2, p: 2, mb: 2, height: 280, flex: 'none', display: 'flex', flexDirection: 'column' }} data-testid="mrr-chart">
+      <ChartTitle text="MRR movements" currency={currency} all={all} />
+      <Box sx={{ flex: 1, minHeight: 0 }}>
+        <Bar data={data} options={options} />
+      </Box>
     </Paper>
   );
 }
 
 function MrrReport() {
   const today = serverToday();
+  const defaultCurrency = useAppStore((st) => st.settings?.defaultCurrency);
   const [toMonth, setToMonth] = useState(today.slice(0, 7));
   const [currency, setCurrency] = useState('');
   const [report, setReport] = useState<Mrr | null>(null);
@@ -312,12 +361,12 @@ function MrrReport() {
     const [y, m] = toMonth.split('-').map(Number) as [number, number];
     return new Date(Date.UTC(y, m - 12, 1)).toISOString().slice(0, 7);
   }, [toMonth]);
-  const { rows } = useRows(async () => {
+  const { rows, error } = useRows(async () => {
     const r = await invoke('reports.mrr', { fromMonth, toMonth, ...(currency ? { currency } : {}) });
     setReport(r);
     return r.months.map((m): MrrRow => ({ ...m, id: `${m.month}-${m.currency}` }));
   }, [fromMonth, toMonth, currency]);
-  const chartCurrency = currency || report?.months.at(-1)?.currency || '';
+  const chartCurrency = chartCurrencyOf(currency, report?.months ?? [], defaultCurrency);
   const latest = useMemo(() => {
     const by = new Map<string, Mrr['months'][number]>();
     for (const m of report?.months ?? []) by.set(m.currency, m);
@@ -346,18 +395,29 @@ function MrrReport() {
       <PageToolbar>
         {dateField('Last month', toMonth, setToMonth, 'mrr-month', 'month')}
         {currencyField(currency, setCurrency, 'mrr-currency')}
-        {latest.map((m) => (
-          <Typography key={m.currency} variant="body2" data-testid="mrr-current">
-            MRR at the end of {m.month}: <strong>{formatMinorMoney(m.endMinor, m.currency)}</strong> (ARR {formatMinorMoney(m.endMinor * 12, m.currency)})
+        {latest.length === 1 && (
+          <Typography variant="body2" data-testid="mrr-current">
+            MRR at the end of {latest[0]!.month}: <strong>{formatMinorMoney(latest[0]!.endMinor, latest[0]!.currency)}</strong> (ARR {formatMinorMoney(latest[0]!.endMinor * 12, latest[0]!.currency)})
           </Typography>
-        ))}
+        )}
+        {latest.length > 1 && (
+          <Typography variant="body2" data-testid="mrr-current">
+            MRR at the end of {latest.at(-1)!.month}:{' '}
+            {latest.map((m, i) => (
+              <span key={m.currency}>
+                {i > 0 ? ' · ' : ''}
+                <strong>{formatMinorMoney(m.endMinor, m.currency)}</strong>
+              </span>
+            ))}
+          </Typography>
+        )}
       </PageToolbar>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
         Recurring fees in force on each month&apos;s last day, a period&apos;s price over its months, net of discounts; nothing in trial, pause or after cancellation; usage is not
         recurring revenue. Each currency on its own.
       </Typography>
-      {report && chartCurrency && <MrrChart months={report.months} currency={chartCurrency} />}
-      <DataGrid<MrrRow> testId="mrr-grid" rows={rows} columns={columns} getRowId={(r) => r.id} noRowsText="No recurring revenue in these months" />
+      {report && chartCurrency && <MrrChart months={report.months} currency={chartCurrency} all={!currency && new Set(report.months.map((m) => m.currency)).size > 1} />}
+      <DataGrid<MrrRow> testId="mrr-grid" rows={rows} error={error} columns={columns} getRowId={(r) => r.id} noRowsText="No recurring revenue in these months" />
     </>
   );
 }

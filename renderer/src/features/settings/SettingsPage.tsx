@@ -16,7 +16,7 @@ import type { ReactNode } from 'react';
 import { useEffect, useState } from 'react';
 import type { OpOutput } from '../../../../shared/api/index';
 import { invoke } from '../../api/client';
-import { useAppStore } from '../../app/store';
+import { serverToday, useAppStore } from '../../app/store';
 import { CountryPicker, CurrencyPicker, TextInput } from '../../components/fields';
 import { fieldErrorsOf, FormProvider, type FormApi, sentence, useForm } from '../../components/form';
 import { FormBanner } from '../../components/FormBanner';
@@ -31,10 +31,13 @@ const SERIES_LABELS: Record<string, string> = { customer: 'Customers', invoice: 
 const SERIES_ORDER = Object.keys(SERIES_LABELS);
 const seriesRank = (key: string) => (SERIES_ORDER.includes(key) ? SERIES_ORDER.indexOf(key) : SERIES_ORDER.length);
 
-/** Same tokens as the backend's number series: {INST} {YYYY} {YY} {MM} {SEQ} {SEQ:n}. */
-export function previewNumber(pattern: string, seq: number, inst: string, date = new Date()): string {
-  const yyyy = String(date.getFullYear());
-  const mm = String(date.getMonth() + 1).padStart(2, '0');
+/**
+ * Same tokens as the backend's number series: {INST} {YYYY} {YY} {MM} {SEQ} {SEQ:n}. The number the series gives next,
+ * dated today on the server's clock (the app may run with --now).
+ */
+export function previewNumber(pattern: string, seq: number, inst: string, today = serverToday()): string {
+  const yyyy = today.slice(0, 4);
+  const mm = today.slice(5, 7);
   return pattern
     .replace(/\{INST\}/g, inst)
     .replace(/\{YYYY\}/g, yyyy)

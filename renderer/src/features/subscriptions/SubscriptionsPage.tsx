@@ -76,7 +76,7 @@ export function SubscriptionsPage({ selected, newFor }: { selected?: string; new
       .catch(() => undefined);
   }, []);
 
-  const { rows, reload } = useRows(async () => {
+  const { rows, reload, error } = useRows(async () => {
     const page = await invoke('subscriptions.list', {
       status: STATUS_IN[status],
       ...(planId ? { planId } : {}),
@@ -161,6 +161,7 @@ export function SubscriptionsPage({ selected, newFor }: { selected?: string; new
             {rows && <CountLabel shown={shown} total={rows.length} noun={rows.length === 1 ? 'subscription' : 'subscriptions'} />}
           </PageToolbar>
           <DataGrid<Row>
+            error={error}
             testId="subscriptions-grid"
             rows={rows}
             columns={columns}

@@ -55,9 +55,12 @@ export function itemsSummary(s: Pick<Subscription, 'items'>, bundleNames: Record
   const items = current.length ? current : s.items;
   const base = items.find((i) => i.role === 'base') ?? items[0];
   if (!base) return '—';
-  const addons = items.filter((i) => i !== base).length;
+  // the other items: add-ons are called so; further base items (a metered item, a second plan) are "items"
+  const addons = items.filter((i) => i !== base && i.role === 'addon').length;
+  const others = items.filter((i) => i !== base && i.role !== 'addon').length;
   const qty = base.kind === 'usage' ? '' : base.quantity !== '1' ? ` × ${base.quantity}` : '';
-  return `${itemName(base, bundleNames)}${qty}${addons ? ` + ${addons} add-on${addons === 1 ? '' : 's'}` : ''}`;
+  const more = [addons ? `${addons} add-on${addons === 1 ? '' : 's'}` : '', others ? `${others} more item${others === 1 ? '' : 's'}` : ''].filter(Boolean).join(' + ');
+  return `${itemName(base, bundleNames)}${qty}${more ? ` + ${more}` : ''}`;
 }
 
 /** "created" → "Created", "plan_changed" → "Plan changed". */

@@ -41,7 +41,7 @@ export function OutboxPanel() {
   const [status, setStatus] = useState<StatusFilter>('all');
   const [search, setSearch] = useState('');
   const [open, setOpen] = useState<OutboxEntry | null>(null);
-  const { rows, reload } = useRows(async () => {
+  const { rows, reload, error } = useRows(async () => {
     const list = await invoke('sync.outbox', { status, limit: 1000 });
     return list.map((r): Row => ({ ...r, record: recordLabel(r), message: r.erpMessage ?? r.lastError ?? '' }));
   }, [status]);
@@ -72,6 +72,7 @@ export function OutboxPanel() {
         {rows && <CountLabel shown={rows.length} total={rows.length} noun={rows.length === 1 ? 'row' : 'rows'} />}
       </PageToolbar>
       <DataGrid<Row>
+        error={error}
         testId="outbox-grid"
         rows={rows}
         columns={columns}
