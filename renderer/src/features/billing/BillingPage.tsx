@@ -51,9 +51,12 @@ const duration = (r: BillingRun): string => {
 };
 const num = (field: keyof BillingRun, headerName: string, width = 96): ColDef<BillingRun> => ({ field, headerName, width, type: 'rightAligned', filter: 'agNumberColumnFilter' });
 
+/** How a run was started, in words (the run drawer says the same). */
+export const triggerLabel = (t: string | null | undefined): string => ({ manual: 'Manual', scheduler: 'Scheduled', cli: 'Command line' } as Record<string, string>)[t ?? ''] ?? t ?? '';
+
 const columns: ColDef<BillingRun>[] = [
   { field: 'startedAt', headerName: 'Started', width: 146, sort: 'desc', valueFormatter: (p) => (p.value ? formatDateTime(p.value) : ''), tooltipValueGetter: (p) => (p.data ? `took ${duration(p.data)}` : undefined) },
-  { field: 'trigger', headerName: 'Trigger', width: 96, valueFormatter: (p) => ({ manual: 'Manual', scheduler: 'Scheduled', cli: 'Command line' } as Record<string, string>)[p.value ?? ''] ?? p.value ?? '' },
+  { field: 'trigger', headerName: 'Trigger', width: 130, valueFormatter: (p) => triggerLabel(p.value) },
   { field: 'targetDate', headerName: 'Billed as of', width: 106 },
   { field: 'status', headerName: 'Status', width: 110, cellRenderer: (p: { value?: BillingRun['status'] }) => (p.value ? <RunStatusChip status={p.value} /> : null) },
   num('totalDue', 'Due', 70),

@@ -18,7 +18,7 @@ import { SegmentedFilter } from '../../components/PageToolbar';
 import { Stat } from '../../components/SectionCard';
 import { StatusChip, type Tone } from '../../components/StatusChip';
 import { useRows } from '../../components/useRows';
-import { type BillingRun, RunStatusChip } from './BillingPage';
+import { type BillingRun, RunStatusChip, triggerLabel } from './BillingPage';
 
 type LogEntry = OpOutput<'billing.runLog'>['items'][number] & { customer: string };
 type Outcome = LogEntry['outcome'];
@@ -30,8 +30,9 @@ const OUTCOMES: Record<Outcome, { label: string; tone: Tone }> = {
 
 const columns: ColDef<LogEntry>[] = [
   { field: 'outcome', headerName: 'Outcome', width: 112, cellRenderer: (p: { value?: Outcome }) => (p.value ? <StatusChip label={OUTCOMES[p.value].label} tone={OUTCOMES[p.value].tone} /> : null), filterValueGetter: (p) => (p.data ? OUTCOMES[p.data.outcome].label : '') },
-  { field: 'customer', headerName: 'Customer', flex: 1, minWidth: 150 },
-  { field: 'lines', headerName: 'Lines', width: 80, type: 'rightAligned' },
+  { field: 'customer', headerName: 'Customer', flex: 1.2, minWidth: 230 },
+  // lines are counted on the billing entry; finalization, status and reminder entries have none
+  { field: 'lines', headerName: 'Lines', width: 80, type: 'rightAligned', valueFormatter: (p) => (p.data?.outcome === 'billed' ? String(p.value ?? 0) : '—') },
   { colId: 'amount', headerName: 'Amount', width: 120, type: 'rightAligned', valueGetter: (p) => (p.data?.amountMinor != null && p.data.currency ? formatMinorMoney(p.data.amountMinor, p.data.currency) : '') },
   { field: 'message', headerName: 'Message', flex: 2, minWidth: 220 },
 ];
@@ -64,7 +65,7 @@ export function RunLogDrawer({ runId, onClose }: { runId: string; onClose: () =>
             </Stack>
             {run && (
               <Typography variant="body2" color="text.secondary">
-                Billed as of {run.targetDate} · {run.trigger}
+                Billed as of {run.targetDate} · {triggerLabel(run.trigger)}
                 {run.resumes ? ` · resumed ${run.resumes}×` : ''}
                 {run.error ? ` · ${run.error}` : ''}
               </Typography>

@@ -30,6 +30,7 @@ import { useEffect, useState } from 'react';
 import { minorUnits } from '../../../../shared/domain/money';
 import { invoke } from '../../api/client';
 import { hrefOf, navigate } from '../../app/router';
+import { serverNow } from '../../app/store';
 import { colors } from '../../app/theme';
 import { confirm, confirmWithReason } from '../../components/confirm';
 import { saveFile } from '../../components/download';
@@ -220,7 +221,14 @@ export function InvoicePage({ id }: { id: string }) {
                 {i.customerName}
               </Link>{' '}
               · {i.customerNumber} · {i.currency}
-              {isDraft && i.finalizeAfter && <> · finalized automatically after {formatDateTime(i.finalizeAfter)}</>}
+              {isDraft && i.finalizeAfter && (
+                <>
+                  {' · '}
+                  {Date.parse(i.finalizeAfter) <= serverNow().getTime()
+                    ? 'grace period over: finalized by the next billing run'
+                    : `finalized automatically after ${formatDateTime(i.finalizeAfter)}`}
+                </>
+              )}
             </Typography>
           </Box>
           <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flex: 'none' }}>
