@@ -112,12 +112,29 @@ export function overdueInvoices(db: Db, subscriptionId: string, cutoff: IsoDate)
   return r.n;
 }
 
+/**
+ * The day the subscription became past due, for a run that notices it later (after days offline): for each overdue
+ * invoice, the first day past its grace period — or the day it last changed (a voided credit note reopening it),
+ * when that was later — and the earliest of those; never after `today`.
+ */
+function pastDueSince(db: Db, subscriptionId: string, today: IsoDate, graceDays: number): IsoDate {
+  const rows = st(db, `SELECT due_date AS d, substr(updated_at, 1, 10) AS u FROM invoices WHERE subscription_id = ? AND kind = 'invoice' AND status IN ('finalized','partially_paid') AND due_date < ?`)
+    .all(subscriptionId, addDays(today, -graceDays)) as { d: IsoDate; u: IsoDate }[];
+  let since = today;
+  for (const r of rows) {
+    const overdueFrom = addDays(r.d, graceDays + 1);
+    const day = r.u > overdueFrom ? r.u : overdueFrom;
+    if (day < since) since = day;
+  }
+  return since;
+}
+
 /** past_due when an invoice is overdue (dunningGraceDays after its due date), back to active when none is. */
 export function refreshDunning(db: Db, sub: SubRow, today: IsoDate, atIso: string, graceDays: number): boolean {
   if (sub.status !== 'active' && sub.status !== 'past_due') return false;
   const n = overdueInvoices(db, sub.id, addDays(today, -graceDays));
   if (sub.status === 'active' && n > 0) {
-    writeTimeline(db, sub.id, atIso, today, 'past_due', 'active', 'past_due', { overdueInvoices: n });
+    writeTimeline(db, sub.id, atIso, pastDueSince(db, sub.id, today, graceDays), 'past_due', 'active', 'past_due', { overdueInvoices: n });
     sub.status = 'past_due';
     st(db, 'UPDATE subscriptions SET status = ?, updated_at = ? WHERE id = ?').run('past_due', atIso, sub.id);
     return true;
