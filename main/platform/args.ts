@@ -30,5 +30,8 @@ export function parseNow(value: string | undefined): Date | undefined {
   if (!value) return undefined;
   const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(d.getTime())) throw new Error(`--now: "${value}" is not an ISO date or date-time`);
+  // Date rolls impossible days forward (2026-02-30 → 2 March): the calendar date given must be the one parsed
+  const day = /^(\d{4}-\d{2}-\d{2})/.exec(value)?.[1];
+  if (day && !/T.*[+-]\d{2}(:?\d{2})?$/.test(value) && d.toISOString().slice(0, 10) !== day) throw new Error(`--now: "${value}" is not a calendar date`);
   return d;
 }

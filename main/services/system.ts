@@ -66,11 +66,16 @@ export const systemHandlers: HandlerMap<SystemOps> = {
     return readSettings(ctx.raw);
   },
   async 'settings.update'(input, ctx) {
-    const country = input.companyCountry ?? readSettings(ctx.raw).companyCountry;
+    const stored = readSettings(ctx.raw);
+    const country = input.companyCountry ?? stored.companyCountry;
     if (input.companyVatId) {
       input = { ...input, companyVatId: normalizeVatId(input.companyVatId) };
       const problem = checkVatId(input.companyVatId!, country);
       if (problem) throw AppError.validation('companyVatId', problem);
+    } else if (input.companyCountry && input.companyVatId === undefined && stored.companyVatId) {
+      // a new country must still match the VAT id on file (as a customer's does)
+      const problem = checkVatId(stored.companyVatId, country);
+      if (problem) throw AppError.validation('companyCountry', `does not match the company VAT id ${stored.companyVatId} (${problem}); change both together`);
     }
     const put = ctx.raw.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     for (const [k, v] of Object.entries(input)) if (v !== undefined) put.run(k, JSON.stringify(v));

@@ -17,7 +17,9 @@ export const CountryCode = z.string().toUpperCase().regex(/^[A-Z]{2}$/, 'must be
 export const DecimalString = z
   .union([z.string(), z.number()])
   .transform((v) => String(v).trim())
-  .refine((s) => /^-?\d+(\.\d+)?$/.test(s), 'must be a decimal number such as "12.50"');
+  .refine((s) => /^-?\d+(\.\d+)?$/.test(s), 'must be a decimal number such as "12.50"')
+  // prices, quantities and percentages Cadence can bill: at most 12 digits before the point (a trillion), 12 after
+  .refine((s) => !/^-?\d+(\.\d+)?$/.test(s) || /^-?0*\d{1,12}(\.\d{1,12})?$/.test(s), 'is out of range: at most 12 digits before and 12 after the decimal point');
 export const NonNegDecimalString = DecimalString.refine((s) => !s.startsWith('-'), 'must not be negative');
 
 export const Paging = z.object({

@@ -365,6 +365,9 @@ function buildChange(db: Db, s: SubState, input: ChangeInput, today: IsoDate, at
         const item = itemOf(a.itemId, `${path}.itemId`);
         const others = after.items.filter((x) => x.id !== item.id && (x.end_date === null || x.end_date > E));
         if (others.length === 0) throw AppError.validation(`${path}.itemId`, 'is the last item; cancel the subscription instead');
+        if (item.role === 'base' && !others.some((x) => x.role === 'base')) {
+          throw AppError.validation(`${path}.itemId`, "is the subscription's base plan, not an add-on: change its plan, or cancel the subscription");
+        }
         item.end_date = E;
         summary.push({ type: a.type, itemId: item.id, planId: item.plan_id });
         break;

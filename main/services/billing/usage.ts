@@ -47,7 +47,7 @@ class Resolver {
 
   resolve(r: UsageRecordInput): ResolvedItem {
     const day = r.timestamp.slice(0, 10);
-    const key = `${r.subscriptionItemId ?? ''}|${r.subscriptionId ?? ''}|${r.customerId ?? ''}|${r.metric ?? ''}|${r.subscriptionItemId ? '' : day}`;
+    const key = `${r.subscriptionItemId ?? ''}|${r.subscriptionId ?? ''}|${r.customerId ?? ''}|${r.metric ?? ''}|${day}`;
     let hit = this.cache.get(key);
     if (hit === undefined) {
       try {
@@ -68,9 +68,19 @@ class Resolver {
       const cut = i.end_date !== null && i.cancel_at !== null ? (i.end_date < i.cancel_at ? i.end_date : i.cancel_at) : (i.end_date ?? i.cancel_at);
       return { itemId: i.id, subscriptionId: i.subscription_id, customerId: i.customer_id, metric: i.metric, cut };
     };
+    const mismatch = (i: ItemLookup): string | null =>
+      r.subscriptionId && r.subscriptionId !== i.subscription_id ? `subscription item ${i.id} belongs to subscription ${i.subscription_id}, not ${r.subscriptionId}`
+        : r.customerId && r.customerId !== i.customer_id ? `subscription ${i.subscription_id} belongs to another customer than ${r.customerId}` : null;
     if (r.subscriptionItemId) {
       const i = st(this.db, `${ITEM_SQL} WHERE i.id = ?`).get(r.subscriptionItemId) as ItemLookup | undefined;
       if (!i) throw new Error(`subscription item ${r.subscriptionItemId} does not exist`);
+      const m = mismatch(i);
+      if (m) throw new Error(m);
+      const from = i.start_date ?? i.sub_start;
+      const until = [i.end_date, i.cancel_at].filter((d): d is string => !!d).sort()[0] ?? null;
+      if (day < from || (until !== null && day >= until)) {
+        throw new Error(`subscription item ${i.id} bills usage from ${from}${until ? ` until ${until} (exclusive)` : ''}, not on ${day}`);
+      }
       return ok(i);
     }
     const rows = r.subscriptionId
@@ -78,6 +88,8 @@ class Resolver {
       : (st(this.db, `${ITEM_SQL} WHERE s.customer_id = ? AND i.metric = ?`).all(r.customerId, r.metric) as ItemLookup[]);
     const live = rows.filter((i) => (i.start_date ?? i.sub_start) <= day && (i.end_date === null || day < i.end_date) && (i.cancel_at === null || day < i.cancel_at));
     const pick = live.length ? live : rows.length === 1 ? rows : [];
+    const wrong = pick.length === 1 ? mismatch(pick[0]!) : null;
+    if (wrong) throw new Error(wrong);
     if (pick.length === 0) throw new Error(`no subscription ${r.subscriptionId ? r.subscriptionId + ' ' : 'of the customer '}bills metric "${r.metric}" on ${day}`);
     if (pick.length > 1) throw new Error(`${pick.length} subscription items bill metric "${r.metric}" on ${day}; give subscriptionItemId`);
     return ok(pick[0]!);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime } from '../common';
+import { CurrencyCode, IsoDateTime } from '../common';
 import { op } from '../op';
 
 const SellerAddress = z.object({
@@ -17,7 +17,7 @@ export const Settings = z.object({
   /** The seller's legal name, as printed on invoices. */
   companyName: z.string().trim().min(1, 'is required').max(200),
   companyCountry: z.string().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'),
-  defaultCurrency: z.string(),
+  defaultCurrency: CurrencyCode,
   companyVatId: z.string().trim().max(30).nullable().optional(),
   companyRegistrationNumber: z.string().trim().max(60).nullable().optional(),
   companyAddress: SellerAddress.nullable().optional(),

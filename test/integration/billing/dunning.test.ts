@@ -118,20 +118,21 @@ describe('dunning reminders', () => {
   });
 
   it('dates past_due on the day it took effect when the run notices it days later (or the day a void reopened the invoice)', async () => {
-    w = await world('2026-01-01', { dunningGraceDays: 3 });
-    const c = await w.customer();
-    const s = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans.ANNUAL! }] });
-    await w.runOn('2026-01-01'); // due 2026-01-15; overdue by the 3 days' grace from 19 January
-    await w.runOn('2026-01-25'); // offline until then
-    const tl = async () => (await w.b.call('subscriptions.timeline', { id: s.id })).filter((e) => e.event !== 'created').map((e) => [e.event, e.effectiveDate]);
+    const v = await world('2026-01-01', { dunningGraceDays: 3 });
+    w = v;
+    const c = await v.customer();
+    const s = await v.b.call('subscriptions.create', { customerId: c, items: [{ planId: v.plans.ANNUAL! }] });
+    await v.runOn('2026-01-01'); // due 2026-01-15; overdue by the 3 days' grace from 19 January
+    await v.runOn('2026-01-25'); // offline until then
+    const tl = async () => (await v.b.call('subscriptions.timeline', { id: s.id })).filter((e) => e.event !== 'created').map((e) => [e.event, e.effectiveDate]);
     expect(await tl()).toEqual([['past_due', '2026-01-19']]);
     // paid with a credit note, which is then voided on 2 February: past due again from that day
-    const [inv] = await w.docs(s.id);
-    w.clock.set('2026-01-26T10:00:00.000Z');
-    const cn = await w.b.call('invoices.createCreditNote', { invoiceId: inv!.id });
-    w.clock.set('2026-02-02T10:00:00.000Z');
-    await w.b.call('invoices.void', { id: cn.id, reason: 'issued by mistake' });
-    await w.runOn('2026-02-10');
+    const [inv] = await v.docs(s.id);
+    v.clock.set('2026-01-26T10:00:00.000Z');
+    const cn = await v.b.call('invoices.createCreditNote', { invoiceId: inv!.id });
+    v.clock.set('2026-02-02T10:00:00.000Z');
+    await v.b.call('invoices.void', { id: cn.id, reason: 'issued by mistake' });
+    await v.runOn('2026-02-10');
     expect(await tl()).toEqual([['past_due', '2026-01-19'], ['payment_recovered', '2026-01-26'], ['past_due', '2026-02-02']]);
   });
 });
