@@ -661,6 +661,7 @@ export function createCreditNote(db: Db, invoiceId: string, lineIds: readonly st
   if (lineIds) {
     const byId = new Map(all.map((l) => [l.id, l]));
     chosen = lineIds.map((id, i) => {
+      if (lineIds.indexOf(id) !== i) throw AppError.validation(`lineIds.${i}`, `line ${id} is listed twice`);
       const l = byId.get(id);
       if (!l) throw AppError.validation(`lineIds.${i}`, `line ${id} is not on invoice ${inv.number}`);
       return l;

@@ -127,7 +127,13 @@ export const filesRoot = (dataDir: string): string => path.join(dataDir, EXPORTS
 export function writeFile(ctx: Pick<ServiceContext, 'dataDir'>, fileId: string, f: FileOut, outDir?: string): ExportFile {
   // absolute: a relative --out or data folder is taken from the working directory
   const dir = path.resolve(outDir ?? path.join(filesRoot(ctx.dataDir), fileId));
-  fs.mkdirSync(dir, { recursive: true });
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    // a folder that cannot be made (a file in the way, no permission): the caller's outDir is wrong, not Cadence
+    if (outDir) throw AppError.validation('outDir', `cannot write to ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw e;
+  }
   const target = path.join(dir, f.name);
   if (path.dirname(target) !== dir) throw AppError.validation('name', `"${f.name}" is not a plain file name`);
   fs.writeFileSync(target, f.data);

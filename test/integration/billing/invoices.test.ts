@@ -158,6 +158,8 @@ describe('void, credit notes and numbering', () => {
     expect(cn1.number).toMatch(/^CN-[A-Z0-9]{3}-2026-000001$/);
     expect(cn1.lines[0]).toMatchObject({ creditedLineId: inv!.lines[1]!.id, amountMinor: 2000, taxCode: 'S', taxRate: '19' });
     await expect(w.b.call('invoices.createCreditNote', { invoiceId: inv!.id, lineIds: [inv!.lines[1]!.id] })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(w.b.call('invoices.createCreditNote', { invoiceId: inv!.id, lineIds: [inv!.lines[0]!.id, inv!.lines[0]!.id] }))
+      .rejects.toMatchObject({ code: 'VALIDATION', details: { fields: [{ path: 'lineIds.1' }] } });
     const cn2 = await w.b.call('invoices.createCreditNote', { invoiceId: inv!.id });
     expect(cn2.lines.map((l) => l.amountMinor)).toEqual([3000]);
     expect(cn2.number).toMatch(/000002$/);

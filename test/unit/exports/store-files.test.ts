@@ -13,6 +13,9 @@ describe('export files', () => {
     expect(f.path).toBe(path.join(tmp, 'out', 'invoices.csv'));
     expect(fs.readFileSync(f.path!, 'utf8')).toBe('a,b\n');
     expect(() => writeFile({ dataDir: tmp }, 'id-2', { name: '../escape.csv', mediaType: 'text/csv', data: '' }, rel)).toThrow(/not a plain file name/);
+    // a folder that cannot be made is the caller's mistake, named as such
+    fs.writeFileSync(path.join(tmp, 'a-file'), 'x');
+    expect(() => writeFile({ dataDir: tmp }, 'id-3', { name: 'x.csv', mediaType: 'text/csv', data: '' }, path.join(tmp, 'a-file', 'sub'))).toThrow(/outDir: cannot write to .*ENOTDIR/);
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 });
