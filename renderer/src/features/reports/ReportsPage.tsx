@@ -180,6 +180,37 @@ function AgingReport() {
   );
 }
 
+/** The report charts' bar options: money in `currency` on the value axis and in tooltips; `stacked` for movements. */
+function barOptions(currency: string, stacked = false): ChartOptions<'bar'> {
+  const tick = { font: { family: FONT_STACK, size: 11 } };
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    plugins: {
+      legend: { position: 'bottom', labels: { font: { family: FONT_STACK, size: 12 }, boxWidth: 12 } },
+      tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${currency} ${(c.parsed.y ?? 0).toLocaleString('en', { minimumFractionDigits: 2 })}` } },
+    },
+    scales: {
+      x: { stacked, grid: { display: false }, ticks: tick },
+      y: { stacked, ticks: { ...tick, callback: (v) => Number(v).toLocaleString('en') }, grid: { color: '#eef0f3' } },
+    },
+  };
+}
+
+/** A report chart in its card, titled with the currency it shows. */
+function ChartCard({ title, currency, all, height, testId, data, stacked }: { title: string; currency: string; all: boolean; height: number; testId: string; data: ChartData<'bar'>; stacked?: boolean }) {
+  const options = useMemo(() => barOptions(currency, stacked), [currency, stacked]);
+  return (
+    <Paper variant="outlined" sx={{ borderRadius: 2, p: 2, mb: 2, height, flex: 'none', display: 'flex', flexDirection: 'column' }} data-testid={testId}>
+      <ChartTitle text={title} currency={currency} all={all} />
+      <Box sx={{ flex: 1, minHeight: 0 }}>
+        <Bar data={data} options={options} />
+      </Box>
+    </Paper>
+  );
+}
+
 function DeferredChart({ months, currency, all }: { months: Deferred['months']; currency: string; all: boolean }) {
   const rows = months.filter((m) => m.currency === currency);
   const data = useMemo<ChartData<'bar'>>(
@@ -192,25 +223,8 @@ function DeferredChart({ months, currency, all }: { months: Deferred['months']; 
     }),
     [rows, currency],
   );
-  const options = useMemo<ChartOptions<'bar'>>(
-    () => ({
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      plugins: { legend: { position: 'bottom', labels: { font: { family: FONT_STACK, size: 12 }, boxWidth: 12 } }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${currency} ${(c.parsed.y ?? 0).toLocaleString('en', { minimumFractionDigits: 2 })}` } } },
-      scales: { x: { grid: { display: false }, ticks: { font: { family: FONT_STACK, size: 11 } } }, y: { ticks: { font: { family: FONT_STACK, size: 11 }, callback: (v) => Number(v).toLocaleString('en') }, grid: { color: '#eef0f3' } } },
-    }),
-    [currency],
-  );
   if (rows.length === 0) return null;
-  return (
-    <Paper variant="outlined" sx={{ borderRadius: 2, p: 2, mb: 2, height: 270, flex: 'none', display: 'flex', flexDirection: 'column' }} data-testid="deferred-chart">
-      <ChartTitle text="Recognised and deferred revenue" currency={currency} all={all} />
-      <Box sx={{ flex: 1, minHeight: 0 }}>
-        <Bar data={data} options={options} />
-      </Box>
-    </Paper>
-  );
+  return <ChartCard title="Recognised and deferred revenue" currency={currency} all={all} height={270} testId="deferred-chart" data={data} />;
 }
 
 function DeferredReport() {
@@ -327,28 +341,8 @@ function MrrChart({ months, currency, all }: { months: Mrr['months']; currency: 
     }),
     [rows, currency],
   );
-  const options = useMemo<ChartOptions<'bar'>>(
-    () => ({
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      plugins: { legend: { position: 'bottom', labels: { font: { family: FONT_STACK, size: 12 }, boxWidth: 12 } }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${currency} ${(c.parsed.y ?? 0).toLocaleString('en', { minimumFractionDigits: 2 })}` } } },
-      scales: {
-        x: { stacked: true, grid: { display: false }, ticks: { font: { family: FONT_STACK, size: 11 } } },
-        y: { stacked: true, ticks: { font: { family: FONT_STACK, size: 11 }, callback: (v) => Number(v).toLocaleString('en') }, grid: { color: '#eef0f3' } },
-      },
-    }),
-    [currency],
-  );
   if (rows.length === 0) return null;
-  return (
-    <Paper variant="outlined" sx={{ borderRadius: 2, p: 2, mb: 2, height: 280, flex: 'none', display: 'flex', flexDirection: 'column' }} data-testid="mrr-chart">
-      <ChartTitle text="MRR movements" currency={currency} all={all} />
-      <Box sx={{ flex: 1, minHeight: 0 }}>
-        <Bar data={data} options={options} />
-      </Box>
-    </Paper>
-  );
+  return <ChartCard title="MRR movements" currency={currency} all={all} height={280} testId="mrr-chart" data={data} stacked />;
 }
 
 function MrrReport() {
