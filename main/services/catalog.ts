@@ -125,6 +125,10 @@ export const catalogHandlers: HandlerMap<CatalogOps> = {
     if (input.patch.code && input.patch.code !== row.code) await assertCodeFree(ctx, input.patch.code, row.id);
     const patch = Object.fromEntries(Object.entries(input.patch).filter(([, v]) => v !== undefined));
     const next: PlanRow = { ...row, ...patch, version: row.version + 1, updatedAt: nowIso(ctx) };
+    // a count only means something for every_n_months (the patch's own interval is checked by its schema)
+    if (input.patch.intervalCount !== undefined && input.patch.intervalCount !== 1 && next.interval !== 'every_n_months') {
+      throw AppError.validation('patch.intervalCount', `must be 1 unless interval is every_n_months (the plan bills by ${next.interval})`);
+    }
     if (next.interval !== 'every_n_months') next.intervalCount = 1;
     await ctx.em.getRepository(PlanEntity).save(next);
     planOutbox(ctx, next, 'plan.updated');

@@ -520,7 +520,7 @@ export const subscriptionHandlers: HandlerMap<SubscriptionOps> = {
     }
     if (p.noticeDays !== undefined) sub.notice_days = p.noticeDays;
     if (p.renewalUpliftPct !== undefined || p.autoRenew !== undefined) {
-      if (!sub.term_months) throw AppError.validation('patch.autoRenew', 'the subscription has no term');
+      if (!sub.term_months) throw AppError.validation(p.autoRenew !== undefined ? 'patch.autoRenew' : 'patch.renewalUpliftPct', 'the subscription has no term');
       const renewed = (currentTermEnd(sub, today) ?? '') > (sub.term_end ?? '');
       if (p.autoRenew === false && sub.auto_renew) {
         if (renewed && dec(sub.renewal_uplift_pct).gt(0)) {

@@ -36,6 +36,8 @@ describe('input validation', () => {
     const s = await w.b.call('subscriptions.create', { customerId: c, items: [{ planId: w.plans['SEAT-M']!, quantity: '3' }, { planId: w.plans['SUPPORT-M']!, addon: true }] });
     expect(await fieldOf(w.b.call('subscriptions.applyChange', { subscriptionId: s.id, actions: [{ type: 'remove_addon', itemId: s.items[0]!.id }] }))).toBe('VALIDATION actions.0.itemId');
     expect(await fieldOf(w.b.call('subscriptions.applyChange', { subscriptionId: s.id, actions: [{ type: 'remove_addon', itemId: s.items[1]!.id }] }))).toBe('accepted');
+    expect(await fieldOf(w.b.call('subscriptions.update', { id: s.id, patch: { renewalUpliftPct: '5' } }))).toBe('VALIDATION patch.renewalUpliftPct');
+    expect(await fieldOf(w.b.call('plans.update', { id: w.plans['BASIC-M']!, patch: { intervalCount: 3 } }))).toBe('VALIDATION patch.intervalCount');
   });
 
   it('usage: a day outside the metered item\'s life, or ids that contradict each other, are rejected (the rest recorded)', async () => {
