@@ -78,9 +78,9 @@ function loadBundle(raw: BetterSqlite3.Database, id: string): BundleRow {
   return r;
 }
 
-function assertCodeFree(raw: BetterSqlite3.Database, code: string, exceptId?: string): void {
+function assertCodeFree(raw: BetterSqlite3.Database, code: string, exceptId?: string, path = 'code'): void {
   const other = raw.prepare('SELECT id, name FROM bundles WHERE code = ?').get(code) as { id: string; name: string } | undefined;
-  if (other && other.id !== exceptId) throw new AppError('CONFLICT', `code: bundle code ${code} is already used by ${other.name}`, { fields: [{ path: 'code', message: `is already used by ${other.name}` }] });
+  if (other && other.id !== exceptId) throw new AppError('CONFLICT', `${path}: bundle code ${code} is already used by ${other.name}`, { fields: [{ path, message: `is already used by ${other.name}` }] });
 }
 
 function writeItems(raw: BetterSqlite3.Database, bundleId: string, items: ItemInput[]): void {
@@ -177,7 +177,7 @@ export const bundleHandlers: HandlerMap<BundleOps> = {
     }
     const cur = toBundle(raw, row);
     const p = input.patch;
-    if (p.code !== undefined && p.code !== row.code) assertCodeFree(raw, p.code, row.id);
+    if (p.code !== undefined && p.code !== row.code) assertCodeFree(raw, p.code, row.id, 'patch.code');
     const merged = {
       pricing: p.pricing ?? cur.pricing,
       prices: p.prices ?? cur.prices,

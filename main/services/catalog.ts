@@ -46,13 +46,14 @@ function checkVersion(kind: string, label: string, current: number, expected?: n
   }
 }
 
-async function assertSkuFree(ctx: ServiceContext, sku: string, exceptId?: string): Promise<void> {
+/** `path`: the field as the caller sent it (`sku` on create, `patch.sku` on update). */
+async function assertSkuFree(ctx: ServiceContext, sku: string, exceptId?: string, path = 'sku'): Promise<void> {
   const other = await ctx.em.getRepository(ProductEntity).findOneBy({ sku });
-  if (other && other.id !== exceptId) throw new AppError('CONFLICT', `sku: SKU ${sku} is already used by ${other.name}`, { fields: [{ path: 'sku', message: `is already used by ${other.name}` }] });
+  if (other && other.id !== exceptId) throw new AppError('CONFLICT', `${path}: SKU ${sku} is already used by ${other.name}`, { fields: [{ path, message: `is already used by ${other.name}` }] });
 }
-async function assertCodeFree(ctx: ServiceContext, code: string, exceptId?: string): Promise<void> {
+async function assertCodeFree(ctx: ServiceContext, code: string, exceptId?: string, path = 'code'): Promise<void> {
   const other = await ctx.em.getRepository(PlanEntity).findOneBy({ code });
-  if (other && other.id !== exceptId) throw new AppError('CONFLICT', `code: plan code ${code} is already used by ${other.name}`, { fields: [{ path: 'code', message: `is already used by ${other.name}` }] });
+  if (other && other.id !== exceptId) throw new AppError('CONFLICT', `${path}: plan code ${code} is already used by ${other.name}`, { fields: [{ path, message: `is already used by ${other.name}` }] });
 }
 
 const productOutbox = (ctx: ServiceContext, r: ProductRow, eventType: string) =>
@@ -76,7 +77,7 @@ export const catalogHandlers: HandlerMap<CatalogOps> = {
   async 'products.update'(input, ctx) {
     const row = await loadProduct(ctx, input.id);
     checkVersion('product', row.sku, row.version, input.expectedVersion);
-    if (input.patch.sku && input.patch.sku !== row.sku) await assertSkuFree(ctx, input.patch.sku, row.id);
+    if (input.patch.sku && input.patch.sku !== row.sku) await assertSkuFree(ctx, input.patch.sku, row.id, 'patch.sku');
     const patch = Object.fromEntries(Object.entries(input.patch).filter(([, v]) => v !== undefined));
     const next: ProductRow = { ...row, ...patch, version: row.version + 1, updatedAt: nowIso(ctx) };
     await ctx.em.getRepository(ProductEntity).save(next);
@@ -122,7 +123,7 @@ export const catalogHandlers: HandlerMap<CatalogOps> = {
   async 'plans.update'(input, ctx) {
     const row = await loadPlan(ctx, input.id);
     checkVersion('plan', row.code, row.version, input.expectedVersion);
-    if (input.patch.code && input.patch.code !== row.code) await assertCodeFree(ctx, input.patch.code, row.id);
+    if (input.patch.code && input.patch.code !== row.code) await assertCodeFree(ctx, input.patch.code, row.id, 'patch.code');
     const patch = Object.fromEntries(Object.entries(input.patch).filter(([, v]) => v !== undefined));
     const next: PlanRow = { ...row, ...patch, version: row.version + 1, updatedAt: nowIso(ctx) };
     // a count only means something for every_n_months (the patch's own interval is checked by its schema)

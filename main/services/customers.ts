@@ -53,9 +53,10 @@ async function assertParent(ctx: ServiceContext, id: string, parentId: string | 
   }
 }
 
-async function assertNumberFree(ctx: ServiceContext, number: string, exceptId?: string): Promise<void> {
+/** `path`: the field as the caller sent it (`number` on create, `patch.number` on update). */
+async function assertNumberFree(ctx: ServiceContext, number: string, exceptId?: string, path = 'number'): Promise<void> {
   const other = await ctx.em.getRepository(CustomerEntity).findOneBy({ number });
-  if (other && other.id !== exceptId) throw new AppError('CONFLICT', `number: customer number ${number} is already used by ${other.name}`, { fields: [{ path: 'number', message: `is already used by ${other.name}` }] });
+  if (other && other.id !== exceptId) throw new AppError('CONFLICT', `${path}: customer number ${number} is already used by ${other.name}`, { fields: [{ path, message: `is already used by ${other.name}` }] });
 }
 
 function writeOutbox(ctx: ServiceContext, row: CustomerRow, eventType: string): void {
@@ -122,7 +123,7 @@ export const customerHandlers: HandlerMap<CustomerOps> = {
       next.parentId = patch.parentId;
     }
     if (patch.number !== undefined && patch.number !== row.number) {
-      await assertNumberFree(ctx, patch.number, row.id);
+      await assertNumberFree(ctx, patch.number, row.id, 'patch.number');
       next.number = patch.number;
     }
     next.version = row.version + 1;

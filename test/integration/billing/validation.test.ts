@@ -38,6 +38,10 @@ describe('input validation', () => {
     expect(await fieldOf(w.b.call('subscriptions.applyChange', { subscriptionId: s.id, actions: [{ type: 'remove_addon', itemId: s.items[1]!.id }] }))).toBe('accepted');
     expect(await fieldOf(w.b.call('subscriptions.update', { id: s.id, patch: { renewalUpliftPct: '5' } }))).toBe('VALIDATION patch.renewalUpliftPct');
     expect(await fieldOf(w.b.call('plans.update', { id: w.plans['BASIC-M']!, patch: { intervalCount: 3 } }))).toBe('VALIDATION patch.intervalCount');
+    // a taken code / SKU / number on update names the patch field
+    expect(await fieldOf(w.b.call('plans.update', { id: w.plans['PRO-M']!, patch: { code: 'BASIC-M' } }))).toBe('CONFLICT patch.code');
+    expect(await fieldOf(w.b.call('products.update', { id: w.productId, patch: { sku: 'SUPPORT' } }))).toBe('CONFLICT patch.sku');
+    expect(await fieldOf(w.b.call('plans.create', { productId: w.productId, code: 'BASIC-M', name: 'Again', interval: 'month', prices: [{ currency: 'EUR', model: { type: 'flat', price: '1' } }] }))).toBe('CONFLICT code');
   });
 
   it('usage: a day outside the metered item\'s life, or ids that contradict each other, are rejected (the rest recorded)', async () => {
