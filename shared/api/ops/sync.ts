@@ -33,8 +33,8 @@ export const RestConfig = z.object({
 
 export const TrytonConfig = z.object({
   url,
-  database: z.string().min(1, 'is required'),
-  username: z.string().min(1, 'is required'),
+  database: z.string().trim().min(1, 'is required'),
+  username: z.string().trim().min(1, 'is required'),
 });
 
 export const SyncConfig = z.object({

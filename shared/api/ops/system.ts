@@ -60,7 +60,7 @@ export const systemOps = {
   'numberSeries.list': op({ name: 'numberSeries.list', summary: 'Number series (customers, invoices, credit notes…)', mutating: false, input: z.object({}), output: z.array(NumberSeries) }),
   'numberSeries.update': op({
     name: 'numberSeries.update', summary: 'Change the pattern of a number series', mutating: true,
-    input: z.object({ key: z.string(), pattern: z.string().min(1).max(60).refine((p) => p.includes('{SEQ'), 'must contain {SEQ} or {SEQ:n}').optional(), reset: z.enum(['never', 'yearly', 'monthly']).optional() }),
+    input: z.object({ key: z.string(), pattern: z.string().trim().min(1).max(60).refine((p) => p.includes('{SEQ'), 'must contain {SEQ} or {SEQ:n}').optional(), reset: z.enum(['never', 'yearly', 'monthly']).optional() }),
     output: NumberSeries,
   }),
 } as const;

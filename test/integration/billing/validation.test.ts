@@ -62,6 +62,12 @@ describe('input validation', () => {
     expect((await w.b.call('usage.list', { subscriptionId: s1.id })).items).toHaveLength(1);
   });
 
+  it('blank-looking text is blank: a Tryton database of spaces is refused; a number pattern is trimmed', async () => {
+    w = await world('2026-03-01');
+    expect(await fieldOf(w.b.call('sync.configure', { connector: 'tryton', tryton: { url: 'http://127.0.0.1:8000', database: '   ', username: 'admin' } } as never))).toBe('VALIDATION tryton.database');
+    expect((await w.b.call('numberSeries.update', { key: 'invoice', pattern: '  INV-{YYYY}-{SEQ:5} ' })).pattern).toBe('INV-{YYYY}-{SEQ:5}');
+  });
+
   it('--now must be a real calendar date (an offset may move the UTC day)', () => {
     expect(() => parseNow('2026-02-30')).toThrow(/not a calendar date/);
     expect(() => parseNow('2026-02-30T10:00:00Z')).toThrow(/not a calendar date/);
