@@ -220,6 +220,7 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
               return o;
             })() : billSubscription(bctx, s);
             if (!careful && r.termsChanged) termsTookEffect(id, s);
+            const unresolved = r.unresolved.length ? `; unresolved: ${r.unresolved.join('; ')}` : '';
             if (r.lines > 0) {
               counters.billed++;
               counters.lines_created += r.lines;
@@ -229,13 +230,13 @@ export async function runBilling(db: Db, clock: Clock, opts: RunOptions): Promis
               const fin = r.finalized ? `; ${r.finalized.kind === 'credit_note' ? 'credit note' : 'invoice'} ${r.finalized.number} finalized` : '';
               logEntry(db, runId, runAt, {
                 outcome: 'billed', subscriptionId: id, customerId: sub.customer_id, invoiceId: r.invoiceId, lines: r.lines, amountMinor: r.amountMinor, currency: r.currency,
-                message: `${r.lines} line(s) billed through ${T}${fin}; next billing ${r.nextBillingDate ?? 'none'}${r.unresolved.length ? `; unresolved: ${r.unresolved.join('; ')}` : ''}`,
+                message: `${r.lines} line(s) billed through ${T}${fin}; next billing ${r.nextBillingDate ?? 'none'}${unresolved}`,
               });
             } else {
               counters.skipped++;
               logEntry(db, runId, runAt, {
                 outcome: 'skipped', subscriptionId: id, customerId: sub.customer_id, currency: sub.currency,
-                message: `nothing due through ${T} (status ${s.sub.status}); next billing ${r.nextBillingDate ?? 'none'}${r.unresolved.length ? `; unresolved: ${r.unresolved.join('; ')}` : ''}`,
+                message: `nothing due through ${T} (status ${s.sub.status}); next billing ${r.nextBillingDate ?? 'none'}${unresolved}`,
               });
             }
           } catch (e) {
