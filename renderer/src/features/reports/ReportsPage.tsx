@@ -19,6 +19,7 @@ import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, T
 import { useMemo, useState } from 'react';
 import { Bar } from 'react-chartjs-2';
 import type { OpInput, OpOutput } from '../../../../shared/api/index';
+import { prevMonth } from '../../../../shared/domain/finance/deferred';
 import { fromMinor, minorUnits } from '../../../../shared/domain/money';
 import { invoke } from '../../api/client';
 import { navigate } from '../../app/router';
@@ -113,6 +114,13 @@ function TotalsStrip({ items, testId }: { items: { currency: string; text: strin
       ))}
     </Typography>
   );
+}
+
+/** The first month of the twelve ending with `month` (YYYY-MM): the reports' default window. */
+function firstOfTwelve(month: string): string {
+  let m = month;
+  for (let i = 0; i < 11; i++) m = prevMonth(m);
+  return m;
 }
 
 /** The currency a chart shows: the one filtered, else the one with the most recent figures (the chart says which). */
@@ -233,10 +241,7 @@ function DeferredReport() {
   const [month, setMonth] = useState(today.slice(0, 7));
   const [currency, setCurrency] = useState('');
   const [report, setReport] = useState<Deferred | null>(null);
-  const fromMonth = useMemo(() => {
-    const [y, m] = month.split('-').map(Number) as [number, number];
-    return new Date(Date.UTC(y, m - 12, 1)).toISOString().slice(0, 7);
-  }, [month]);
+  const fromMonth = useMemo(() => firstOfTwelve(month), [month]);
   const { rows, error } = useRows(async () => {
     const r = await invoke('reports.deferredRevenue', { month, fromMonth, ...(currency ? { currency } : {}) });
     setReport(r);
@@ -351,10 +356,7 @@ function MrrReport() {
   const [toMonth, setToMonth] = useState(today.slice(0, 7));
   const [currency, setCurrency] = useState('');
   const [report, setReport] = useState<Mrr | null>(null);
-  const fromMonth = useMemo(() => {
-    const [y, m] = toMonth.split('-').map(Number) as [number, number];
-    return new Date(Date.UTC(y, m - 12, 1)).toISOString().slice(0, 7);
-  }, [toMonth]);
+  const fromMonth = useMemo(() => firstOfTwelve(toMonth), [toMonth]);
   const { rows, error } = useRows(async () => {
     const r = await invoke('reports.mrr', { fromMonth, toMonth, ...(currency ? { currency } : {}) });
     setReport(r);
